@@ -1,0 +1,1 @@
+"""ATTT: information-security compliance and incident response for Vietnamese organisations."""

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+
+from attt.inventory.models import InformationSystem, SystemStatus, SystemType
+from attt.tenancy.access import current_organisation, visible
+from attt.tenancy.models import AuditEntry, Organisation
+
+
+@login_required
+def home(request):
+    systems = visible(request, InformationSystem.objects.all())
+    by_status = dict(systems.values_list("status").annotate(n=Count("id")))
+    by_type = dict(systems.values_list("system_type").annotate(n=Count("id")))
+    return render(request, "dashboards/home.html", {
+        "current": current_organisation(request),
+        "organisation_count": visible(request, Organisation.objects.all()).count(),
+        "system_count": sum(by_status.values()),
+        "by_status": [(label, by_status.get(value, 0)) for value, label in SystemStatus.choices],
+        "by_type": [(label, by_type.get(value, 0)) for value, label in SystemType.choices],
+        "recent": visible(request, AuditEntry.objects.all()).select_related("organisation")[:10],
+    })

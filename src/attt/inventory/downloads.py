@@ -1,0 +1,29 @@
+"""File responses shared by the web views and the API."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from . import spreadsheet
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_response(systems, fmt: str) -> HttpResponse:
+    language = "en" if (get_language() or "vi").startswith("en") else "vi"
+    rows = spreadsheet.export_queryset(systems)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        return download(spreadsheet.write_csv(rows, language), f"attt-systems-{stamp}.csv", "text/csv; charset=utf-8")
+    return download(spreadsheet.write_xlsx(rows, language), f"attt-systems-{stamp}.xlsx", XLSX_TYPE)
+
+
+def template_response(owner_code: str) -> HttpResponse:
+    return download(spreadsheet.template_xlsx(owner_code), "attt-mau-nhap-httt.xlsx", XLSX_TYPE)

@@ -1,0 +1,166 @@
+"""Tamper-evident audit log: each entry's hash covers the previous entry's hash and the entry.
+
+Writers first bump the single chain-head row, which takes the write lock on SQLite and a row lock on
+PostgreSQL, so the chain stays linear under concurrent writers.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+GENESIS_HASH = "0" * 64
+_current_request = contextvars.ContextVar("attt_audit_request", default=None)
+_current_actor = contextvars.ContextVar("attt_audit_actor", default=None)
+
+
+@contextmanager
+def request_context(request):
+    token = _current_request.set(request)
+    try:
+        yield
+    finally:
+        _current_request.reset(token)
+
+
+@contextmanager
+def acting_as(user=None, label: str = ""):
+    """For the command line and tasks: who is responsible for what follows."""
+    token = _current_actor.set((user, label))
+    try:
+        yield
+    finally:
+        _current_actor.reset(token)
+
+
+def _actor():
+    override = _current_actor.get()
+    if override is not None:
+        user, label = override
+        return user, (user.get_username() if user is not None else label), ""
+    request = _current_request.get()
+    if request is None:
+        return None, "system", ""
+    user = getattr(request, "user", None)  # DRF writes its authenticated user back here
+    addr = request.META.get("REMOTE_ADDR", "")
+    if user is not None and user.is_authenticated:
+        return user, user.get_username(), addr
+    return None, "anonymous", addr
+
+
+def to_json_safe(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def canonical_payload(entry) -> bytes:
+    payload = {
+        "sequence": entry.sequence,
+        "occurred_at": entry.occurred_at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "anchor": entry.anchor,
+        "organisation_id": entry.organisation_id,
+        "organisation_code": entry.organisation_code,
+        "before": entry.before,
+        "after": entry.after,
+        "remote_addr": entry.remote_addr,
+        "previous_hash": entry.previous_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(entry) -> str:
+    return hashlib.sha256(canonical_payload(entry)).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    anchor: str = "",
+    organisation=None,
+    before=None,
+    after=None,
+    actor=None,
+    actor_username: str | None = None,
+):
+    from .models import AuditChainHead, AuditEntry
+
+    user, username, addr = _actor()
+    if actor is not None:
+        user, username = actor, actor.get_username()
+    if actor_username is not None:
+        username = actor_username
+    with transaction.atomic():
+        if not AuditChainHead.objects.filter(pk=1).update(last_sequence=F("last_sequence") + 1):
+            AuditChainHead.objects.get_or_create(pk=1)
+            AuditChainHead.objects.filter(pk=1).update(last_sequence=F("last_sequence") + 1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        entry = AuditEntry(
+            sequence=head.last_sequence,
+            occurred_at=timezone.now(),
+            actor=user,
+            actor_username=username[:150],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=str(object_repr)[:255],
+            anchor=anchor,
+            organisation=organisation,
+            organisation_code=getattr(organisation, "code", "") or "",
+            before=to_json_safe(before) if before is not None else None,
+            after=to_json_safe(after) if after is not None else None,
+            remote_addr=addr,
+            previous_hash=head.last_hash,
+        )
+        entry.entry_hash = compute_hash(entry)
+        entry.save()
+        AuditChainHead.objects.filter(pk=1).update(last_hash=entry.entry_hash)
+    return entry
+
+
+@dataclass
+class ChainVerification:
+    ok: bool
+    checked: int
+    broken_sequence: int | None = None
+    reason: str = ""
+
+
+def verify_chain(progress=None) -> ChainVerification:
+    """Walk the chain in order; report the first entry whose link or content does not hold."""
+    from .models import AuditChainHead, AuditEntry
+
+    expected_previous = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
+        if entry.sequence != expected_sequence:
+            return ChainVerification(False, checked, expected_sequence, "missing entry (sequence gap)")
+        if entry.previous_hash != expected_previous:
+            return ChainVerification(False, checked, entry.sequence, "previous-hash link does not match")
+        if compute_hash(entry) != entry.entry_hash:
+            return ChainVerification(False, checked, entry.sequence, "entry content does not match its hash")
+        expected_previous = entry.entry_hash
+        expected_sequence += 1
+        checked += 1
+        if progress is not None:
+            progress(1)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_sequence != checked or (checked and head.last_hash != expected_previous)):
+        return ChainVerification(False, checked, checked + 1, "entries missing at the end of the chain")
+    return ChainVerification(True, checked)

@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+from .roles import Role
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "code", "kind", "parent", "name_vi", "name_en", "address", "phone", "email", "head_name",
+            "is_state_body", "is_network_member", "is_telecom",
+        ]
+
+    def __init__(self, *args, parent_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parent_choices is not None:
+            self.fields["parent"].queryset = parent_choices
+        self.fields["parent"].label_from_instance = lambda org: f"{'— ' * org.depth}{org.code} {org.name}"
+
+
+class RoleAssignmentForm(forms.Form):
+    username = forms.CharField(label=_("user name"), max_length=150)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    full_name = forms.CharField(label=_("full name (new user)"), max_length=150, required=False)
+    email = forms.EmailField(label=_("e-mail (new user)"), required=False)
+    password = forms.CharField(
+        label=_("initial password (new user)"), required=False, widget=forms.PasswordInput(render_value=False)
+    )

@@ -1,0 +1,37 @@
+"""Roles and what each may do. Data, not branches: a new role is a new row here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+    HEAD = "head", _("Head of organisation / system owner")
+    OPERATOR = "operator", _("Operator")
+    INCIDENT_RESPONDER = "incident_responder", _("Incident responder")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    REGULATOR = "regulator", _("Regulator")
+    AUDITOR = "auditor", _("Auditor")
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+
+
+class Permission(models.TextChoices):
+    VIEW = "view", _("View")
+    EDIT_INVENTORY = "edit_inventory", _("Edit information systems")
+    MANAGE_ORGANISATIONS = "manage_organisations", _("Manage organisations")
+    MANAGE_ROLES = "manage_roles", _("Manage role assignments")
+
+
+P = Permission
+# A role on an organisation grants these permissions on that organisation's whole subtree.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SECURITY_OFFICER: frozenset({P.VIEW, P.EDIT_INVENTORY}),
+    Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY}),
+    Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY}),
+    Role.INCIDENT_RESPONDER: frozenset({P.VIEW}),
+    Role.SUPERVISOR: frozenset({P.VIEW}),
+    Role.REGULATOR: frozenset({P.VIEW}),
+    Role.AUDITOR: frozenset({P.VIEW}),
+    Role.ORG_ADMIN: frozenset({P.VIEW, P.EDIT_INVENTORY, P.MANAGE_ORGANISATIONS, P.MANAGE_ROLES}),
+}
+READ_ONLY_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perms == {P.VIEW})
