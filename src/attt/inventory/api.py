@@ -34,10 +34,11 @@ class InformationSystemSerializer(serializers.ModelSerializer):
     information_classes = serializers.ListField(
         child=serializers.ChoiceField(choices=InformationClass.choices), required=False, default=list
     )
-    hosts = HostSerializer(many=True, required=False, default=list)
-    networks = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+    hosts = HostSerializer(many=True, required=False, default=list, write_only=True)
+    # Written as lists; read back from the related rows in to_representation.
+    networks = serializers.ListField(child=serializers.CharField(), required=False, default=list, write_only=True,
                                      help_text="IP ranges in CIDR notation, IPv4 or IPv6")
-    domains = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    domains = serializers.ListField(child=serializers.CharField(), required=False, default=list, write_only=True)
 
     class Meta:
         model = InformationSystem

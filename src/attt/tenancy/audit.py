@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
+from datetime import timezone as dt_timezone
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ def to_json_safe(value):
 def canonical_payload(entry) -> bytes:
     payload = {
         "sequence": entry.sequence,
-        "occurred_at": entry.occurred_at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "occurred_at": entry.occurred_at.astimezone(dt_timezone.utc).isoformat(timespec="microseconds"),
         "actor_id": entry.actor_id,
         "actor_username": entry.actor_username,
         "action": entry.action,
