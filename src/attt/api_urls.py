@@ -13,10 +13,12 @@ router.register("systems", InformationSystemViewSet, basename="system")
 router.register("audit-entries", AuditEntryViewSet, basename="auditentry")
 router.register("me", MeViewSet, basename="me")
 
+app_name = "api"
+
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include(router.urls)),
 ]

@@ -86,7 +86,7 @@ class SpreadsheetRejected(Exception):
     """The file was refused; nothing was stored."""
 
     def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__("; ".join(f"row {p.row} [{p.column}] {p.message}" for p in problems[:20]))
         self.problems = problems
 
 
