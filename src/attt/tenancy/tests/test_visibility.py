@@ -1,0 +1,237 @@
+"""The visibility suite: every registered route, as a user of another tree, shows no foreign object
+and writes nothing; a read-only supervisor sees its subtree but cannot write.
+
+A new route without an entry in ROUTES fails `test_every_route_is_covered`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from attt.inventory.models import InformationSystem
+from attt.tenancy.models import AuditChainHead, AuditEntry, Organisation, RoleAssignment
+
+# Strings that only tree A's rows contain (see attt.testing.build_world).
+FOREIGN_MARKERS = ("Alpha-Zq7", "AG-A1", "MIN-A", "officer.a", "alpha.a1.gov.vn", "10.1.0.0")
+
+LIST, DETAIL, EDIT, PUBLIC, ACTION = "list", "detail", "edit", "public", "action"
+
+
+def org_form(parent_code):
+    return {"code": "NEW-X", "kind": "unit", "parent": parent_code, "name_vi": "Đơn vị mới", "name_en": "New unit"}
+
+
+def system_form(owner_code_or_pk, name="Đã bị đổi tên"):
+    return {"owner": owner_code_or_pk, "operator": owner_code_or_pk, "name": name, "system_type": "internal",
+            "hosting": "cloud", "status": "operating", "networks_text": "", "domains_text": "", "hosts_text": ""}
+
+
+def csv_upload(owner_code):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = f"Mã đơn vị chủ quản,Tên hệ thống,Loại hệ thống,Hình thức triển khai\n{owner_code},Lén nhập,internal,cloud\n"
+    return SimpleUploadedFile("x.csv", content.encode("utf-8"), content_type="text/csv")
+
+
+@dataclass
+class Route:
+    kind: str
+    kwargs: Callable = lambda w: {}
+    # (method, data builder, is_api) write attempts; each must change nothing.
+    writes: list = field(default_factory=list)
+    query: str = ""
+
+
+def api_writes(detail_payload=None, create_payload=None):
+    writes = []
+    if create_payload:
+        writes.append(("post", create_payload))
+    if detail_payload:
+        writes += [("put", detail_payload), ("patch", detail_payload), ("delete", lambda w: {})]
+    return writes
+
+
+ROUTES: dict[str, Route] = {
+    # Public or self-only pages: no row data at all.
+    "login": Route(PUBLIC),
+    "logout": Route(ACTION),
+    "set_language": Route(ACTION),
+    "home": Route(LIST),
+    "switch-organisation": Route(ACTION, writes=[("post", lambda w: {"organisation": "AG-A1"})]),
+    # Organisations and roles.
+    "organisation-list": Route(LIST, query="?q=A"),
+    "organisation-create": Route(LIST, writes=[("post", lambda w: org_form(w.agency.pk))]),
+    "organisation-detail": Route(DETAIL, lambda w: {"code": "AG-A1"}),
+    "organisation-edit": Route(EDIT, lambda w: {"code": "AG-A1"}, writes=[("post", lambda w: {**org_form(w.ministry.pk), "code": "AG-A1"})]),
+    "organisation-delete": Route(ACTION, lambda w: {"code": "AG-A1"}, writes=[("post", lambda w: {})]),
+    "role-assign": Route(ACTION, lambda w: {"code": "AG-A1"}, writes=[("post", lambda w: {"username": "officer.b", "role": "org_admin"})]),
+    "role-revoke": Route(ACTION, lambda w: {"pk": w.officer_a.role_assignments.get().pk}, writes=[("post", lambda w: {})]),
+    "audit-list": Route(LIST, query="?q=a"),
+    "audit-verify": Route(ACTION, writes=[("post", lambda w: {})]),
+    # Inventory.
+    "system-list": Route(LIST, query="?q=Alpha"),
+    "system-create": Route(LIST, writes=[("post", lambda w: system_form(w.agency.pk, "Lén tạo"))]),
+    "system-import": Route(LIST, writes=[("post", lambda w: {"file": csv_upload("AG-A1"), "organisation": w.agency.pk})]),
+    "system-template": Route(PUBLIC),
+    "system-export": Route(LIST, lambda w: {"fmt": "xlsx"}),
+    "system-detail": Route(DETAIL, lambda w: {"pk": w.system_a.pk}),
+    "system-edit": Route(EDIT, lambda w: {"pk": w.system_a.pk}, writes=[("post", lambda w: system_form(w.agency.pk))]),
+    "system-delete": Route(ACTION, lambda w: {"pk": w.system_a.pk}, writes=[("post", lambda w: {})]),
+    # API.
+    "api:api-root": Route(PUBLIC),
+    "api:token": Route(ACTION),
+    "api:schema": Route(PUBLIC),
+    "api:docs": Route(PUBLIC),
+    "api:redoc": Route(PUBLIC),
+    "api:me-list": Route(LIST),
+    "api:organisation-list": Route(LIST, writes=api_writes(create_payload=lambda w: {**org_form("AG-A1"), "parent": "AG-A1"})),
+    "api:organisation-detail": Route(DETAIL, lambda w: {"code": "AG-A1"}, writes=api_writes(lambda w: {**org_form("MIN-A"), "code": "AG-A1", "parent": "MIN-A"})),
+    "api:roleassignment-list": Route(LIST, writes=api_writes(create_payload=lambda w: {"username": "officer.b", "organisation": "AG-A1", "role": "org_admin"})),
+    "api:roleassignment-detail": Route(DETAIL, lambda w: {"pk": w.officer_a.role_assignments.get().pk},
+                                       writes=api_writes(lambda w: {"username": "officer.b", "organisation": "MIN-A", "role": "org_admin"})),
+    "api:system-list": Route(LIST, query="?q=Alpha", writes=api_writes(create_payload=lambda w: {**system_form("AG-A1", "Lén tạo"), "networks": []})),
+    "api:system-detail": Route(DETAIL, lambda w: {"pk": w.system_a.pk}, writes=api_writes(lambda w: system_form("AG-A1"))),
+    "api:system-export": Route(LIST, query="?file_format=csv"),
+    "api:system-template": Route(PUBLIC),
+    "api:system-import-file": Route(ACTION, writes=[("post", lambda w: {"file": csv_upload("AG-A1"), "organisation": "AG-A1"})]),
+    "api:auditentry-list": Route(LIST),
+    "api:auditentry-detail": Route(DETAIL, lambda w: {"sequence": w.system_a_entry}),
+    "api:auditentry-verify": Route(ACTION, writes=[("post", lambda w: {})]),
+}
+
+
+def registered_route_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace, prefix + str(pattern.pattern))
+            else:
+                if (prefix + str(pattern.pattern)).startswith("admin/"):
+                    continue  # Django's admin: closed to all but platform administrators (tested below)
+                names.add(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {prefix}{pattern.pattern}>")
+
+    walk(get_resolver().url_patterns, "", "")
+    return names
+
+
+def test_every_route_is_covered():
+    names = registered_route_names()
+    missing = names - set(ROUTES)
+    assert not missing, f"routes without a visibility check: {sorted(missing)}"
+    stale = set(ROUTES) - names
+    assert not stale, f"visibility checks for routes that no longer exist: {sorted(stale)}"
+
+
+def test_admin_is_closed_to_everyone_but_platform_administrators(world, client):
+    admin_urls = ["/admin/", "/admin/inventory/informationsystem/", f"/admin/inventory/informationsystem/{world.system_a.pk}/change/",
+                  "/admin/tenancy/organisation/", "/admin/tenancy/auditentry/"]
+    for user in (world.officer_b, world.regulator, world.admin_a):
+        user.is_staff = True  # even a staff flag does not open it
+        user.save()
+        client.force_login(user)
+        for url in admin_urls:
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+    client.force_login(world.platform_admin)
+    assert client.get(admin_urls[2]).status_code == 200
+
+
+def response_text(response) -> str:
+    if hasattr(response, "streaming_content"):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    if content[:2] == b"PK":  # XLSX: read every cell's text
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist() if name.endswith(".xml"))
+    return content.decode("utf-8", "replace")
+
+
+def state(world):
+    """Everything a write could touch: the audit head, and the foreign rows themselves."""
+    head = AuditChainHead.objects.get(pk=1)
+    return (
+        head.last_sequence,
+        InformationSystem.objects.filter(pk=world.system_a.pk).values_list("name", "updated_at").first(),
+        Organisation.objects.filter(code="AG-A1").values_list("name_vi", "updated_at", "parent_id").first(),
+        RoleAssignment.objects.count(),
+        Organisation.objects.count(),
+        InformationSystem.objects.count(),
+    )
+
+
+@pytest.fixture
+def visible_world(world):
+    anchor = f"inventory.informationsystem:{world.system_a.pk}"
+    world.system_a_entry = AuditEntry.objects.filter(anchor=anchor).latest("sequence").sequence
+    return world
+
+
+def attempt(client, method, url, data, is_api):
+    if method == "post" and not is_api:
+        return client.post(url, data)
+    if method == "post":
+        has_file = any(hasattr(v, "read") for v in data.values())
+        return client.post(url, data) if has_file else client.post(url, data, content_type="application/json")
+    return getattr(client, method)(url, data, content_type="application/json")
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_other_tree_sees_nothing_and_writes_nothing(name, visible_world, client):
+    world, route = visible_world, ROUTES[name]
+    client.force_login(world.officer_b)  # full write rights, but in tree B
+    url = reverse(name, kwargs=route.kwargs(world)) + route.query
+    response = client.get(url)
+    if route.kind in (DETAIL, EDIT):
+        assert response.status_code in (403, 404), f"{name}: {response.status_code}"
+    elif response.status_code == 200:
+        text = response_text(response)
+        leaked = [m for m in FOREIGN_MARKERS if m in text]
+        assert not leaked, f"{name} shows {leaked}"
+    else:
+        assert response.status_code in (302, 403, 404, 405), f"{name}: {response.status_code}"
+    for method, payload in route.writes:
+        before = state(world)
+        result = attempt(client, method, url, payload(world), name.startswith("api:"))
+        assert result.status_code in (200, 302, 400, 403, 404, 405), f"{name} {method}: {result.status_code}"
+        assert state(world) == before, f"{name} {method} changed something"
+        if result.status_code == 200:
+            assert not [m for m in ("Alpha-Zq7",) if m in response_text(result)]
+    if name == "switch-organisation":
+        assert client.session.get("attt_current_organisation") is None
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind in (DETAIL, EDIT) or r.writes))
+def test_supervisor_sees_the_subtree_but_cannot_write(name, visible_world, client):
+    world, route = visible_world, ROUTES[name]
+    client.force_login(world.supervisor_a)
+    url = reverse(name, kwargs=route.kwargs(world)) + route.query
+    if route.kind == DETAIL:
+        response = client.get(url)
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+        assert any(m in response_text(response) for m in FOREIGN_MARKERS), name
+    if route.kind == EDIT:
+        assert client.get(url).status_code == 403, name
+    for method, payload in route.writes:
+        before = state(world)
+        result = attempt(client, method, url, payload(world), name.startswith("api:"))
+        assert result.status_code in (200, 302, 400, 403, 404, 405), f"{name} {method}: {result.status_code}"
+        if name != "switch-organisation":
+            assert state(world) == before, f"{name} {method}: a read-only supervisor changed something"
+
+
+def test_supervisor_lists_show_the_subtree(world, client):
+    client.force_login(world.supervisor_a)
+    for url in ("/systems/?q=Alpha", "/organisations/", "/api/systems/", "/api/organisations/", "/audit/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Alpha-Zq7" in response_text(response) or "AG-A1" in response_text(response), url
