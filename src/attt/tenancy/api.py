@@ -40,8 +40,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
             # A parent code outside the caller's tree reads as unknown.
             self.fields["parent"].queryset = Organisation.objects.visible_to(request.user)
 
-    def validate_code(self, value):
-        return value.strip().upper()
+    def to_internal_value(self, data):
+        # Codes are stored in capitals; accept "ag-a2" as "AG-A2" before the format check runs.
+        if isinstance(data.get("code"), str):
+            data = {**data, "code": data["code"].strip().upper()}
+        return super().to_internal_value(data)
 
 
 class OrganisationViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
