@@ -130,3 +130,17 @@ def test_system_with_no_entries_verifies():
     assert audit.verify_chain().ok
     assert InformationSystem.objects.count() == 0
     call_command("check")
+
+
+def test_nightly_task_mails_administrators_when_the_chain_breaks(world, mailoutbox):
+    from attt.tenancy.tasks import verify_audit_chain_nightly
+
+    world.platform_admin.email = "soc@example.gov.vn"
+    world.platform_admin.save()
+    assert verify_audit_chain_nightly.call_local() is True
+    assert mailoutbox == []
+    victim = AuditEntry.objects.order_by("sequence")[1]
+    _tamper("UPDATE tenancy_auditentry SET object_repr = %s WHERE id = %s", ["x", victim.pk])
+    assert verify_audit_chain_nightly.call_local() is False
+    assert mailoutbox[0].to == ["soc@example.gov.vn"]
+    assert f"#{victim.sequence}" in mailoutbox[0].subject
