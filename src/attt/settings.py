@@ -147,6 +147,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from finders, but expects the folder
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # attt itself is not an app: its CSS and htmx live here
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
