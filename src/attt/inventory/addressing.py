@@ -60,17 +60,27 @@ def parse_network(text: str) -> ParsedNetwork:
     )
 
 
-def parse_networks(values: list[str]) -> list[ParsedNetwork]:
+def parse_each(values: list[str], parser) -> list:
+    """Parse every value, collecting every message before failing; drop repeated entries."""
     parsed, errors = [], []
     for value in values:
         try:
-            parsed.append(parse_network(value))
+            item = parser(value)
         except ValidationError as exc:
             errors.extend(exc.messages)
-    if not errors:
-        errors.extend(overlap_messages(parsed))
+            continue
+        if item not in parsed:
+            parsed.append(item)
     if errors:
         raise ValidationError(errors)
+    return parsed
+
+
+def parse_networks(values: list[str]) -> list[ParsedNetwork]:
+    parsed = parse_each(values, parse_network)
+    overlaps = overlap_messages(parsed)
+    if overlaps:
+        raise ValidationError(overlaps)
     return parsed
 
 
@@ -98,18 +108,7 @@ def parse_domain(text: str) -> str:
 
 
 def parse_domains(values: list[str]) -> list[str]:
-    parsed, errors = [], []
-    for value in values:
-        try:
-            domain = parse_domain(value)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-            continue
-        if domain not in parsed:
-            parsed.append(domain)
-    if errors:
-        raise ValidationError(errors)
-    return parsed
+    return parse_each(values, parse_domain)
 
 
 @dataclass(frozen=True)
@@ -143,15 +142,4 @@ def parse_host(text: str) -> ParsedHost:
 
 
 def parse_hosts(values: list[str]) -> list[ParsedHost]:
-    parsed, errors = [], []
-    for value in values:
-        try:
-            host = parse_host(value)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-            continue
-        if host not in parsed:
-            parsed.append(host)
-    if errors:
-        raise ValidationError(errors)
-    return parsed
+    return parse_each(values, parse_host)

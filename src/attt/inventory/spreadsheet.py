@@ -184,7 +184,7 @@ def parse_file(user, filename: str, content: bytes, default_org: Organisation | 
     header, rows = read_rows(filename, content)
     problems: list[RowProblem] = []
     keys = []
-    for index, cell in enumerate(header):
+    for cell in header:
         key = HEADER_KEYS.get(_normalise_header(cell))
         if cell and key is None:
             problems.append(RowProblem(1, cell, _("Unknown column “%(name)s”.") % {"name": cell}))

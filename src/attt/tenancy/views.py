@@ -142,10 +142,7 @@ def switch_organisation(request):
         request.session[CURRENT_ORG_SESSION_KEY] = code
     else:
         request.session.pop(CURRENT_ORG_SESSION_KEY, None)
-    target = request.POST.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("home")
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request, reverse("home")))
 
 
 @login_required

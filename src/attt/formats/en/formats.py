@@ -1,8 +1,5 @@
-DATE_FORMAT = "d/m/Y"
-SHORT_DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "d/m/Y H:i"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
-TIME_FORMAT = "H:i"
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
-FIRST_DAY_OF_WEEK = 1
+# English pages keep the Vietnamese dd/mm/yyyy dates, with English number separators.
+from attt.formats.vi.formats import (  # noqa: F401
+    DATE_FORMAT, DATE_INPUT_FORMATS, DATETIME_FORMAT, DATETIME_INPUT_FORMATS, FIRST_DAY_OF_WEEK,
+    SHORT_DATE_FORMAT, SHORT_DATETIME_FORMAT, TIME_FORMAT,
+)
