@@ -183,9 +183,22 @@ class AuditEntry(models.Model):
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for what a person edits; derived columns stay in the chain only."""
+        from django.apps import apps
+
         before, after = self.before or {}, self.after or {}
-        keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        try:
+            fields = {f.attname: f for f in apps.get_model(self.object_type)._meta.concrete_fields}
+        except (LookupError, ValueError):
+            fields = {}
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            field = fields.get(key)
+            if before.get(key) == after.get(key) or (field is not None and (not field.editable or key == "system_id")):
+                continue
+            label = str(field.verbose_name) if field is not None else key
+            changes.append((label, before.get(key), after.get(key)))
+        return changes
 
 
 class AuditChainHead(models.Model):
