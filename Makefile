@@ -62,6 +62,7 @@ test-postgres: install
 
 bench: install
 	ATTT_VAR_DIR=$$(mktemp -d) $(BIN)/python bench/inventory_bench.py
+	ATTT_VAR_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python bench/inventory_bench.py
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info

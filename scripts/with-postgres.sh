@@ -21,6 +21,7 @@ stop() {
 trap stop EXIT
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
   -o "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+"${as_pg[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres attt
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/attt"
 echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on port $port"
 cd "$workdir"

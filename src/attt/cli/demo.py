@@ -130,7 +130,7 @@ def load_demo() -> dict:
     admin = User.objects.filter(username=ADMIN_USERNAME).first()
     if admin is None:
         admin = User.objects.create_superuser(ADMIN_USERNAME, "admin@attt.local", DEMO_PASSWORD, first_name="Quản trị hệ thống")
-    with audit.acting_as(admin):
+    with audit.acting_as(admin), audit.batch():
         codes = {}
         for code, parent, kind, name_vi, name_en, (state, member, telecom), extra in ORGANISATIONS:
             organisation = Organisation.objects.filter(code=code).first()

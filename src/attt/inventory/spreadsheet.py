@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from attt.tenancy import audit
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
@@ -330,7 +331,7 @@ def import_systems(user, filename: str, content: bytes, default_org: Organisatio
     """All or nothing: a single bad row rejects the whole file and nothing is written."""
     planned = parse_file(user, filename, content, default_org)
     created = updated = 0
-    with transaction.atomic():
+    with transaction.atomic(), audit.batch():
         for row_number, data in planned:
             existing = InformationSystem.objects.filter(owner=data.owner, name=data.name).first()
             try:

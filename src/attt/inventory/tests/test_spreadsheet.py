@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 from attt.cli.main import app
 from attt.inventory import spreadsheet
 from attt.inventory.models import InformationSystem
-from attt.tenancy.models import AuditEntry
+from attt.tenancy.audit import verify_chain
+from attt.tenancy.models import AuditChainHead, AuditEntry
 
 HEADER_VI = ["Mã đơn vị chủ quản", "Tên hệ thống", "Loại hệ thống", "Hình thức triển khai", "Trạng thái",
              "Ngày đưa vào vận hành", "Loại thông tin", "Số chủ thể DLCN cơ bản", "Dải IP", "Tên miền", "Máy chủ"]
@@ -37,13 +38,17 @@ def test_good_file_imports_all_rows(world):
     assert system.go_live_date.isoformat() == "2024-07-01"
     assert [n.cidr for n in system.networks.all()] == ["10.7.0.0/24"]
     assert system.hosts.get().ip_address == "10.7.0.10"
+    # The import writes its audit entries as one batch: the chain and its head still agree.
+    assert verify_chain().ok
 
 
 def test_one_bad_row_rejects_the_file_and_stores_nothing(world):
     bad = ["NO-SUCH", "Hệ thống lỗi", "spaceship", "data_centre", "operating", "31/02/2024", "", "nhiều", "10.7.0.300/24", "bad..vn", ""]
     systems, entries = InformationSystem.objects.count(), AuditEntry.objects.count()
+    head = AuditChainHead.objects.values_list("last_sequence", "last_hash").get()
     with pytest.raises(spreadsheet.SpreadsheetRejected) as exc:
         spreadsheet.import_systems(world.officer_a, "x.csv", csv_bytes([GOOD, bad]))
+    assert AuditChainHead.objects.values_list("last_sequence", "last_hash").get() == head
     problems = {(p.row, p.column) for p in exc.value.problems}
     assert problems == {
         (3, "Mã đơn vị chủ quản"), (3, "Loại hệ thống"), (3, "Ngày đưa vào vận hành"),
