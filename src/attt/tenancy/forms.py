@@ -5,6 +5,13 @@ from .models import Organisation
 from .roles import Role
 
 
+class OrganisationCodeField(forms.CharField):
+    """Codes are stored in capitals: "ag-a2" is accepted as "AG-A2" before the format check."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -12,6 +19,7 @@ class OrganisationForm(forms.ModelForm):
             "code", "kind", "parent", "name_vi", "name_en", "address", "phone", "email", "head_name",
             "is_state_body", "is_network_member", "is_telecom",
         ]
+        field_classes = {"code": OrganisationCodeField}
 
     def __init__(self, *args, parent_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

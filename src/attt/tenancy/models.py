@@ -156,7 +156,12 @@ class AuditEntry(models.Model):
 
     sequence = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Audit rows never change: deleting a user or an organisation must not rewrite them (that would
+    # break the chain), so these references carry no constraint; the username and code are the record.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
+    )
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(max_length=100, blank=True)
@@ -164,7 +169,9 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(max_length=255, blank=True)
     # The record whose history this entry belongs to (a system for its hosts, ranges, domains).
     anchor = models.CharField(max_length=120, blank=True, db_index=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     organisation_code = models.CharField(max_length=32, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)

@@ -73,13 +73,14 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
 
 def _remember_before_delete(sender, instance, **kwargs):
     instance._audit_deleted = snapshot(instance)
-    instance._audit_delete_context = _anchor_and_org(instance)
+    anchor, organisation = _anchor_and_org(instance)
+    if organisation is instance:
+        organisation = instance.parent  # a deleted organisation's removal is its parent's history
+    instance._audit_delete_context = (anchor, organisation)
 
 
 def _record_delete(sender, instance, **kwargs):
     anchor, organisation = getattr(instance, "_audit_delete_context", (None, None))
-    if organisation is not None and organisation.pk is None:
-        organisation = None  # deleted together with the row
     audit.record(
         AuditAction.DELETE,
         object_type=sender._meta.label_lower,

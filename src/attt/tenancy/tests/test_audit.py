@@ -144,3 +144,16 @@ def test_nightly_task_mails_administrators_when_the_chain_breaks(world, mailoutb
     assert verify_audit_chain_nightly.call_local() is False
     assert mailoutbox[0].to == ["soc@example.gov.vn"]
     assert f"#{victim.sequence}" in mailoutbox[0].subject
+
+
+def test_deleting_users_and_organisations_keeps_the_chain_intact(world):
+    from attt.tenancy.models import Organisation
+
+    unit = Organisation(code="TMP-1", kind="unit", parent=world.unit, name_vi="Tạm")
+    unit.save()
+    world.officer_b.delete()
+    unit.delete()
+    assert audit.verify_chain().ok
+    removal = AuditEntry.objects.filter(action=AuditAction.DELETE, object_type="tenancy.organisation").latest("sequence")
+    assert removal.organisation_code == "UN-B1"  # the parent keeps the record of its deleted child
+    assert AuditEntry.objects.visible_to(world.admin_b).filter(pk=removal.pk).exists()
