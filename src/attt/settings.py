@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "attt.tenancy",
     "attt.inventory",
+    "attt.levels",
     "attt.dashboards",
 ]
 
