@@ -156,7 +156,7 @@ def systems_import(
         try:
             planned = spreadsheet.parse_file(user, file.name, content, organisation)
             with progress_bar("Importing systems", len(planned)) as advance:
-                result = spreadsheet.import_systems(user, file.name, content, organisation, progress=advance)
+                result = spreadsheet.store_systems(user, planned, progress=advance)
         except spreadsheet.SpreadsheetRejected as exc:
             table = Table(title=f"{file.name} rejected: nothing was stored")
             for column in ("row", "column", "problem"):
@@ -192,7 +192,7 @@ def systems_export(
         if organisation is None:
             err.print(f"[red]Unknown organisation code “{org}”.")
             raise typer.Exit(2)
-        systems = systems.filter(systems._scope_filter([organisation.path]))
+        systems = systems.within(organisation)
     from django.utils import translation
 
     with translation.override(language):

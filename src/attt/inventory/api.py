@@ -171,5 +171,4 @@ class InformationSystemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="template")
     def template(self, request):
-        owner = Organisation.objects.visible_to(request.user, Permission.EDIT_INVENTORY).first()
-        return template_response(owner.code if owner else "BO-XYZ")
+        return template_response(request.user)

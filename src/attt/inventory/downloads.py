@@ -25,5 +25,11 @@ def export_response(systems, fmt: str) -> HttpResponse:
     return download(spreadsheet.write_xlsx(rows, language), f"attt-systems-{stamp}.xlsx", XLSX_TYPE)
 
 
-def template_response(owner_code: str) -> HttpResponse:
-    return download(spreadsheet.template_xlsx(owner_code), "attt-mau-nhap-httt.xlsx", XLSX_TYPE)
+def template_response(user) -> HttpResponse:
+    """The import template, its example row owned by an organisation the user may record systems for."""
+    from attt.tenancy.models import Organisation
+    from attt.tenancy.roles import Permission
+
+    owner = Organisation.objects.visible_to(user, Permission.EDIT_INVENTORY).first()
+    content = spreadsheet.template_xlsx(owner.code if owner else "BO-XYZ")
+    return download(content, "attt-mau-nhap-httt.xlsx", XLSX_TYPE)

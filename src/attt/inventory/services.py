@@ -97,8 +97,9 @@ def network_conflicts(owner: Organisation, networks: list[ParsedNetwork], exclud
     )
     messages = []
     for other in existing:
+        stored = ParsedNetwork(other.cidr, other.ip_version, other.first_address, other.last_address)
         for net in networks:
-            if net.ip_version == other.ip_version and net.first_address <= other.last_address and other.first_address <= net.last_address:
+            if net.overlaps(stored):
                 messages.append(
                     _("IP range %(cidr)s overlaps %(other)s of system “%(system)s”.")
                     % {"cidr": net.cidr, "other": other.cidr, "system": other.system.name}

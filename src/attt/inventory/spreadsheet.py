@@ -329,7 +329,11 @@ def _cross_row_problems(planned) -> list[RowProblem]:
 
 def import_systems(user, filename: str, content: bytes, default_org: Organisation | None = None, progress=None) -> ImportResult:
     """All or nothing: a single bad row rejects the whole file and nothing is written."""
-    planned = parse_file(user, filename, content, default_org)
+    return store_systems(user, parse_file(user, filename, content, default_org), progress)
+
+
+def store_systems(user, planned, progress=None) -> ImportResult:
+    """Write the rows `parse_file` accepted, in one transaction with one audit batch."""
     created = updated = 0
     with transaction.atomic(), audit.batch():
         for row_number, data in planned:
@@ -337,7 +341,7 @@ def import_systems(user, filename: str, content: bytes, default_org: Organisatio
             try:
                 services.save_system(user, data, instance=existing)
             except (ValidationError, PermissionDenied) as exc:
-                # Checked above already; a concurrent change can still land here. Roll everything back.
+                # parse_file checked these already; a concurrent change can still land here. Roll everything back.
                 messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 raise SpreadsheetRejected([RowProblem(row_number, "", m) for m in messages])
             if existing:

@@ -25,7 +25,7 @@ def visible(request, queryset, within_current=True):
     if within_current:
         organisation = current_organisation(request)
         if organisation is not None:
-            rows = rows.filter(rows._scope_filter([organisation.path]))
+            rows = rows.within(organisation)
     return rows
 
 

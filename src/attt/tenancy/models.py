@@ -26,7 +26,7 @@ class OrganisationQuerySet(ScopedQuerySet):
     scope_fields = ("",)  # an organisation is scoped by itself
 
     def subtree(self, organisation: "Organisation"):
-        return self.filter(path__startswith=organisation.path)
+        return self.within(organisation)
 
 
 class Organisation(models.Model):

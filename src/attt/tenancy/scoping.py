@@ -102,3 +102,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def editable_by(self, user, permission: str):
         return self.visible_to(user, permission)
+
+    def within(self, organisation):
+        """Narrow to rows placed inside one organisation's subtree (the switcher, --org)."""
+        return self.filter(self._scope_filter([organisation.path]))
