@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/", include("attt.api_urls")),
     path("", include("attt.tenancy.urls")),
     path("", include("attt.inventory.urls")),
+    path("", include("attt.levels.urls")),
     path("", include("attt.dashboards.urls")),
 ]

@@ -269,7 +269,7 @@ def _check_condition(cond, at, fail):
 def load_catalogue(directory=CATALOGUE_DIR):
     """All regimes in ``directory`` by id, validated together and cached (files change on deploy)."""
     regimes = {}
-    for path in sorted(Path(directory).glob("*.yaml")):
+    for path in sorted(Path(directory).glob("criteria-*.yaml")):
         regime = load_file(path)
         if regime.id in regimes:
             raise CatalogueError(path, None, f"regime {regime.id!r} is defined twice")

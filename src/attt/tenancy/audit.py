@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.fields.files import FieldFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,8 +60,15 @@ def _actor():
     return None, "anonymous", addr
 
 
+class _AuditEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, FieldFile):  # a stored document: its storage name identifies it
+            return o.name
+        return super().default(o)
+
+
 def to_json_safe(value):
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return json.loads(json.dumps(value, cls=_AuditEncoder, ensure_ascii=False))
 
 
 def canonical_payload(entry) -> bytes:

@@ -20,17 +20,24 @@ class Permission(models.TextChoices):
     EDIT_INVENTORY = "edit_inventory", _("Edit information systems")
     MANAGE_ORGANISATIONS = "manage_organisations", _("Manage organisations")
     MANAGE_ROLES = "manage_roles", _("Manage role assignments")
+    # Security levels: prepare and submit a dossier, appraise it, approve it (NĐ 85 Art 12, NĐ 331
+    # Art 18). Which organisation must act is decided per level by the procedure catalogue.
+    PREPARE_LEVEL_DOSSIER = "prepare_level_dossier", _("Prepare security-level dossiers")
+    APPRAISE_LEVEL_DOSSIER = "appraise_level_dossier", _("Appraise security-level dossiers")
+    APPROVE_LEVEL_DOSSIER = "approve_level_dossier", _("Approve security levels")
 
 
 P = Permission
 # A role on an organisation grants these permissions on that organisation's whole subtree.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.SECURITY_OFFICER: frozenset({P.VIEW, P.EDIT_INVENTORY}),
-    Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY}),
-    Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY}),
+    Role.SECURITY_OFFICER: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER,
+                                      P.APPRAISE_LEVEL_DOSSIER}),
+    Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.APPROVE_LEVEL_DOSSIER}),
+    Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER}),
     Role.INCIDENT_RESPONDER: frozenset({P.VIEW}),
     Role.SUPERVISOR: frozenset({P.VIEW}),
-    Role.REGULATOR: frozenset({P.VIEW}),
+    # The regulator appraises level 4–5 dossiers of the organisations under it and nothing else.
+    Role.REGULATOR: frozenset({P.VIEW, P.APPRAISE_LEVEL_DOSSIER}),
     Role.AUDITOR: frozenset({P.VIEW}),
     Role.ORG_ADMIN: frozenset({P.VIEW, P.EDIT_INVENTORY, P.MANAGE_ORGANISATIONS, P.MANAGE_ROLES}),
 }

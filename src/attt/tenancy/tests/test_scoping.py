@@ -2,7 +2,7 @@ import pytest
 
 from attt.inventory.models import InformationSystem
 from attt.tenancy.models import AuditEntry, Organisation, RoleAssignment
-from attt.tenancy.roles import READ_ONLY_ROLES, Permission, Role
+from attt.tenancy.roles import READ_ONLY_ROLES, ROLE_PERMISSIONS, Permission, Role
 from attt.tenancy.scoping import UserScope, scope_for
 
 
@@ -36,7 +36,9 @@ def test_user_without_roles_sees_nothing(world):
 
 
 def test_read_only_roles_are_exactly_supervisor_regulator_auditor():
-    assert READ_ONLY_ROLES == {Role.SUPERVISOR, Role.REGULATOR, Role.AUDITOR, Role.INCIDENT_RESPONDER}
+    assert READ_ONLY_ROLES == {Role.SUPERVISOR, Role.AUDITOR, Role.INCIDENT_RESPONDER}
+    # The regulator edits nothing an organisation owns; it only appraises level 4–5 dossiers.
+    assert ROLE_PERMISSIONS[Role.REGULATOR] == {Permission.VIEW, Permission.APPRAISE_LEVEL_DOSSIER}
 
 
 def test_scope_collapses_nested_paths(world):
