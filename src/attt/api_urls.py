@@ -4,6 +4,13 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from attt.inventory.api import InformationSystemViewSet
+from attt.levels.api import (
+    ChecklistViewSet,
+    ClassificationViewSet,
+    DossierViewSet,
+    LevelApprovalViewSet,
+    SecurityRegulationViewSet,
+)
 from attt.tenancy.api import AuditEntryViewSet, MeViewSet, OrganisationViewSet, RoleAssignmentViewSet
 
 router = DefaultRouter()
@@ -12,6 +19,11 @@ router.register("role-assignments", RoleAssignmentViewSet, basename="roleassignm
 router.register("systems", InformationSystemViewSet, basename="system")
 router.register("audit-entries", AuditEntryViewSet, basename="auditentry")
 router.register("me", MeViewSet, basename="me")
+router.register("classifications", ClassificationViewSet, basename="classification")
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("level-approval", LevelApprovalViewSet, basename="levelapproval")
+router.register("checklists", ChecklistViewSet, basename="checklist")
+router.register("security-regulations", SecurityRegulationViewSet, basename="securityregulation")
 
 app_name = "api"
 

@@ -1,7 +1,13 @@
 """Share of systems with an approved, current level (Dispatch 33 / Directive 09 demand 100 %), per
 organisation and rolled up over every subtree, plus the systems that still lack one."""
 
+import csv
+import io
 from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from attt.inventory.models import InformationSystem, SystemStatus
 from attt.tenancy.access import visible
@@ -66,3 +72,21 @@ def rollup(systems, organisations):
                 row.total += total
                 row.approved += approved
     return sorted(rows.values(), key=lambda row: row.organisation.path)
+
+
+def missing_csv_response(systems):
+    """The systems missing a current level as CSV (UTF-8 with BOM: Excel then shows diacritics)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([_("Owner"), _("System"), _("Status"), _("Approved level"),
+                     _("Re-classification needed")])
+    for system in missing_systems(systems).order_by("owner__path", "name"):
+        status = getattr(system, "level_status", None)
+        writer.writerow([system.owner.code, system.name, system.get_status_display(),
+                         status.approved_level if status else "",
+                         _("yes") if status and status.reclassification_needed else _("no")])
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="attt-missing-level-{stamp}.csv"'
+    return response

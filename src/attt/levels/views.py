@@ -1,14 +1,10 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,21 +62,7 @@ def overview(request):
 
 @login_required
 def missing_export(request):
-    systems = rollup.missing_systems(rollup.counted_systems(request)).order_by("owner__path", "name")
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV with Vietnamese diacritics only with a BOM
-    writer = csv.writer(buffer)
-    writer.writerow([_("Owner"), _("System"), _("Status"), _("Approved level"),
-                     _("Re-classification needed")])
-    for system in systems:
-        status = getattr(system, "level_status", None)
-        writer.writerow([system.owner.code, system.name, system.get_status_display(),
-                         status.approved_level if status else "",
-                         _("yes") if status and status.reclassification_needed else _("no")])
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="attt-missing-level-{stamp}.csv"'
-    return response
+    return rollup.missing_csv_response(rollup.counted_systems(request))
 
 
 # --- wizard ----------------------------------------------------------------------------------
