@@ -19,9 +19,11 @@ from .models import ClassificationRecord, Dossier, RequirementStatus, SecurityRe
 
 
 class ClassificationSerializer(serializers.ModelSerializer):
+    system_name = serializers.CharField(source="system.name", read_only=True)
+
     class Meta:
         model = ClassificationRecord
-        fields = ["id", "system", "classified_on", "in_investment_since", "answers", "regime",
+        fields = ["id", "system", "system_name", "classified_on", "in_investment_since", "answers", "regime",
                   "regime_version", "regime_reason", "proposed_level", "fired", "created_at"]
 
 
@@ -252,7 +254,7 @@ class ChecklistViewSet(viewsets.GenericViewSet):
     def _payload(self, system):
         checklist = checklist_service.checklist_for(system)
         return {
-            "system": system.pk, "level": checklist.level, "level_source": checklist.level_source,
+            "system": system.pk, "system_name": system.name, "level": checklist.level, "level_source": checklist.level_source,
             "standard": checklist.standard.id, "deployment": checklist.deployment if checklist.level else None,
             "counts": checklist.counts if checklist.level else None,
             "items": [{"requirement": line.requirement.id, "clause": line.clause,
@@ -273,7 +275,7 @@ class ChecklistViewSet(viewsets.GenericViewSet):
     def answer(self, request, pk=None):
         system = _visible_system(request, pk)
         data = _valid(AnswerInput, request.data)
-        checklist_service.answer_requirement(request.user, system, **data)
+        checklist_service.answer_requirement(request.user, system, data.pop("requirement"), **data)
         return Response(self._payload(system))
 
 

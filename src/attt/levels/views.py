@@ -169,10 +169,8 @@ def dossier_step(request, pk, step):
         for message in _errors(exc):
             messages.error(request, message)
     except PermissionDenied as exc:
+        # A wrong actor is told who must act, on the dossier page itself.
         messages.error(request, str(exc))
-        response = redirect("dossier-detail", dossier.pk)
-        response.status_code = 303
-        return response
     return redirect("dossier-detail", dossier.pk)
 
 

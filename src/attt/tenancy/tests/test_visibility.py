@@ -15,6 +15,13 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from attt.inventory.models import InformationSystem
+from attt.levels.models import (
+    ClassificationRecord,
+    Dossier,
+    DossierAttachment,
+    RequirementAnswer,
+    SecurityRegulation,
+)
 from attt.tenancy.models import AuditChainHead, AuditEntry, Organisation, RoleAssignment
 
 # Strings that only tree A's rows contain (see attt.testing.build_world).
@@ -45,7 +52,10 @@ class Route:
     kwargs: Callable = lambda w: {}
     # (method, data builder, is_api) write attempts; each must change nothing.
     writes: list = field(default_factory=list)
-    query: str = ""
+    query: str | Callable = ""
+
+    def query_for(self, world):
+        return self.query(world) if callable(self.query) else self.query
 
 
 def api_writes(detail_payload=None, create_payload=None):
@@ -103,7 +113,65 @@ ROUTES: dict[str, Route] = {
     "api:auditentry-list": Route(LIST),
     "api:auditentry-detail": Route(DETAIL, lambda w: {"sequence": w.system_a_entry}),
     "api:auditentry-verify": Route(ACTION, writes=[("post", lambda w: {})]),
+    # Security levels (tree A holds an approved dossier, a regulation and checklist evidence).
+    "level-overview": Route(LIST),
+    "level-missing-export": Route(LIST),
+    "system-classify": Route(EDIT, lambda w: {"pk": w.system_a.pk},
+                             writes=[("post", lambda w: {**wizard_form(), "save": "1"})]),
+    "system-checklist": Route(DETAIL, lambda w: {"pk": w.system_a.pk}, writes=[("post", lambda w: {
+        "requirement": w.requirement, "status": "not_applicable", "reason": "x"})]),
+    "dossier-list": Route(LIST, query="?state=approved"),
+    "dossier-detail": Route(DETAIL, lambda w: {"pk": w.dossier.pk}),
+    "dossier-decision": Route(DETAIL, lambda w: {"pk": w.dossier.pk}),
+    "dossier-attachment": Route(DETAIL, lambda w: {"pk": w.attachment.pk}),
+    "dossier-attachment-add": Route(ACTION, lambda w: {"pk": w.draft.pk},
+                                    writes=[("post", lambda w: {"part": "overview", "file": level_pdf()})]),
+    "dossier-attachment-delete": Route(ACTION, lambda w: {"pk": w.draft_attachment.pk},
+                                       writes=[("post", lambda w: {})]),
+    "dossier-step": Route(ACTION, lambda w: {"pk": w.draft.pk, "step": "submit"}, writes=[("post", lambda w: {})]),
+    "requirement-evidence": Route(DETAIL, lambda w: {"pk": w.evidence.pk}),
+    "regulation-list": Route(LIST, writes=[("post", lambda w: {
+        "organisation": "MIN-A", "title": "x", "decision_number": "1", "decided_on": "2026-01-01", "file": level_pdf()})]),
+    "regulation-file": Route(DETAIL, lambda w: {"pk": w.regulation.pk}),
+    "api:classification-list": Route(LIST, writes=[("post", lambda w: {"system": w.system_a.pk, "answers": LEVEL_ANSWERS})]),
+    "api:classification-detail": Route(DETAIL, lambda w: {"pk": w.dossier.classification_id},
+                                       writes=api_writes(lambda w: {"answers": LEVEL_ANSWERS})),
+    "api:classification-prefill": Route(LIST, query=lambda w: f"?system={w.system_a.pk}"),
+    "api:classification-preview": Route(ACTION, writes=[("post", lambda w: {"system": w.system_a.pk, "answers": LEVEL_ANSWERS})]),
+    "api:dossier-list": Route(LIST),
+    "api:dossier-detail": Route(DETAIL, lambda w: {"pk": w.dossier.pk}, writes=api_writes(lambda w: {"state": "drafting"})),
+    "api:dossier-submit": Route(ACTION, lambda w: {"pk": w.draft.pk}, writes=[("post", lambda w: {})]),
+    "api:dossier-return-": Route(ACTION, lambda w: {"pk": w.draft.pk}, writes=[("post", lambda w: {"reason": "x"})]),
+    "api:dossier-appraise": Route(ACTION, lambda w: {"pk": w.draft.pk}, writes=[("post", lambda w: {"opinion": "x"})]),
+    "api:dossier-approve": Route(ACTION, lambda w: {"pk": w.draft.pk}, writes=[("post", lambda w: {
+        "number": "1", "decided_on": "2026-01-01", "issuer": "x", "signed_file": level_pdf()})]),
+    "api:dossier-attachments": Route(ACTION, lambda w: {"pk": w.draft.pk},
+                                     writes=[("post", lambda w: {"part": "overview", "file": level_pdf()})]),
+    "api:levelapproval-list": Route(LIST),
+    "api:levelapproval-missing": Route(LIST, query="?file_format=csv"),
+    "api:checklist-detail": Route(DETAIL, lambda w: {"pk": w.system_a.pk}),
+    "api:checklist-answer": Route(ACTION, lambda w: {"pk": w.system_a.pk}, writes=[("post", lambda w: {
+        "requirement": w.requirement, "status": "not_applicable", "reason": "x"})]),
+    "api:securityregulation-list": Route(LIST, writes=api_writes(create_payload=lambda w: {
+        "organisation": "MIN-A", "title": "x", "decision_number": "1", "decided_on": "2026-01-01", "file": level_pdf()})),
+    "api:securityregulation-detail": Route(DETAIL, lambda w: {"pk": w.regulation.pk},
+                                           writes=api_writes(lambda w: {"title": "x"})),
 }
+
+LEVEL_ANSWERS = {"system_type": "internal", "information_classes": ["public"]}
+
+
+def level_pdf():
+    from attt.levels.testing import pdf
+
+    return pdf("x.pdf", b"leak attempt")
+
+
+def wizard_form():
+    return {"system_type": "internal", "information_classes": ["public"], "state_secret_harm": "none",
+            "public_service_level": "none", "data_subjects_basic": "0", "data_subjects_sensitive": "0",
+            "infrastructure_scope": "none", "industrial_control_grade": "none",
+            "prime_minister_level": "0", "risk_framework_level": "0"}
 
 
 def registered_route_names() -> set[str]:
@@ -166,6 +234,10 @@ def state(world):
         RoleAssignment.objects.count(),
         Organisation.objects.count(),
         InformationSystem.objects.count(),
+        tuple(Dossier.objects.order_by("pk").values_list("pk", "state", "level", "updated_at")),
+        ClassificationRecord.objects.count(), DossierAttachment.objects.count(),
+        SecurityRegulation.objects.count(),
+        tuple(RequirementAnswer.objects.order_by("pk").values_list("status", "updated_at")),
     )
 
 
@@ -173,7 +245,26 @@ def state(world):
 def visible_world(world):
     anchor = f"inventory.informationsystem:{world.system_a.pk}"
     world.system_a_entry = AuditEntry.objects.filter(anchor=anchor).latest("sequence").sequence
+    _level_rows(world)
     return world
+
+
+def _level_rows(world):
+    """An approved level-3 dossier of system_a, a drafting version 2, evidence on the checklist."""
+    from attt.levels import checklist, services
+    from attt.levels.testing import ANSWERS_L3, approved, drafted, pdf, prepare_levels
+
+    prepare_levels(world)
+    world.dossier = approved(world)
+    world.attachment = world.dossier.attachments.first()
+    world.regulation = SecurityRegulation.objects.get()
+    world.draft = drafted(world, {**ANSWERS_L3, "data_subjects_basic": 200_000})
+    world.draft_attachment = world.draft.attachments.first()
+    line = checklist.checklist_for(world.system_a).lines[0]
+    world.requirement = line.requirement.id
+    answer = checklist.answer_requirement(world.officer_a, world.system_a, world.requirement, "met")
+    world.evidence = checklist.add_evidence(world.officer_a, answer, pdf("evidence.pdf"))
+    assert services.can_prepare(world.officer_a, world.system_a)
 
 
 def attempt(client, method, url, data, is_api):
@@ -189,7 +280,7 @@ def attempt(client, method, url, data, is_api):
 def test_other_tree_sees_nothing_and_writes_nothing(name, visible_world, client):
     world, route = visible_world, ROUTES[name]
     client.force_login(world.officer_b)  # full write rights, but in tree B
-    url = reverse(name, kwargs=route.kwargs(world)) + route.query
+    url = reverse(name, kwargs=route.kwargs(world)) + route.query_for(world)
     response = client.get(url)
     if route.kind in (DETAIL, EDIT):
         assert response.status_code in (403, 404), f"{name}: {response.status_code}"
@@ -214,7 +305,7 @@ def test_other_tree_sees_nothing_and_writes_nothing(name, visible_world, client)
 def test_supervisor_sees_the_subtree_but_cannot_write(name, visible_world, client):
     world, route = visible_world, ROUTES[name]
     client.force_login(world.supervisor_a)
-    url = reverse(name, kwargs=route.kwargs(world)) + route.query
+    url = reverse(name, kwargs=route.kwargs(world)) + route.query_for(world)
     if route.kind == DETAIL:
         response = client.get(url)
         assert response.status_code == 200, f"{name}: {response.status_code}"
