@@ -159,6 +159,9 @@ def load_demo() -> dict:
                 go_live_date=date.fromisoformat(go_live) if go_live else None,
                 hosts=parse_hosts(hosts), networks=parse_networks(networks), domains=parse_domains(domains),
             ))
+        from .demo_levels import load_levels_demo
+
+        load_levels_demo(admin)
     logins = [(ADMIN_USERNAME, "—", "platform administrator")]
     logins += [(u, org, str(Role(role).label)) for u, _n, org, role in USERS]
     return {"password": DEMO_PASSWORD, "logins": logins}
