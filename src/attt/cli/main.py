@@ -234,3 +234,13 @@ def run():
 
 if __name__ == "__main__":
     sys.exit(run())
+
+
+def _register_rooms():
+    # Each room's commands live beside its own concerns; imported last, they reuse the helpers above.
+    from .levels import levels_app
+
+    app.add_typer(levels_app, name="levels")
+
+
+_register_rooms()

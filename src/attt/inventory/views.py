@@ -14,6 +14,7 @@ from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
 
 from . import services, spreadsheet
+from .panels import system_panels
 from .downloads import export_response, template_response
 from .forms import FIELD_FOR_ERROR, ImportForm, SystemForm
 from .models import Hosting, InformationSystem, SystemStatus, SystemType
@@ -56,6 +57,7 @@ def system_detail(request, pk):
         "system": system,
         "history": services.system_history(system).select_related("actor")[:200],
         "can_edit": services.can_edit_system(request.user, system),
+        "panels": system_panels(request, system),
     })
 
 

@@ -15,3 +15,9 @@ class LevelsConfig(AppConfig):
                       models.ApprovalDecision, models.RequirementAnswer, models.RequirementEvidence,
                       models.SecurityRegulation):
             audited(model)
+
+        from attt.inventory.panels import register_system_panel
+
+        from .views import level_panel
+
+        register_system_panel(level_panel)

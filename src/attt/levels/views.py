@@ -44,6 +44,18 @@ def _systems(request):
     return InformationSystem.objects.with_related()
 
 
+def level_panel(request, system):
+    """The "security level" section of a system's page."""
+    from django.template.loader import render_to_string
+
+    latest = system.dossiers.order_by("-version").first()
+    status = getattr(system, "level_status", None)  # the reverse one-to-one raises when absent
+    report = checklist_service.checklist_for(system)
+    return render_to_string("levels/_system_panel.html", {
+        "system": system, "dossier": latest, "status": status, "checklist": report,
+        "can_prepare": services.can_prepare(request.user, system)}, request=request)
+
+
 # --- approval share --------------------------------------------------------------------------
 
 @login_required

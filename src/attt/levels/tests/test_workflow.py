@@ -175,3 +175,21 @@ def test_rollup_counts_current_approvals_per_subtree(levels_world):
     # Another tree sees neither the system nor the ministry's row.
     rows_b = rollup(counted_systems(w.officer_b), Organisation.objects.visible_to(w.officer_b))
     assert {row.organisation.code for row in rows_b} == {"PRV-B", "UN-B1"}
+
+
+def test_cli_status_and_clocks_are_scoped(levels_world):
+    from typer.testing import CliRunner
+
+    from attt.cli.main import app
+
+    w = levels_world
+    services.submit(w.officer_a, drafted(w), datetime.date(2026, 10, 1))
+    runner = CliRunner()
+    result = runner.invoke(app, ["levels", "clocks", "--overdue", "--as", "officer.a"])
+    assert result.exit_code == 1, result.output  # the validity reply (5 WD from 01/10) is overdue
+    result = runner.invoke(app, ["levels", "clocks", "--as", "officer.b"])
+    assert result.exit_code == 0 and "Alpha" not in result.output
+    result = runner.invoke(app, ["levels", "status", "--missing", "--as", "officer.b"])
+    assert "Beta-Kx3" in result.output and "Alpha-Zq7" not in result.output
+    result = runner.invoke(app, ["levels", "status", "--as", "regulator"])
+    assert result.exit_code == 0 and "MIN-A" in result.output
