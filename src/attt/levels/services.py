@@ -278,7 +278,7 @@ def _event(dossier, action, user, organisation=None, note="", due_on=None):
 
 
 def _locked(dossier):
-    return Dossier.objects.with_related().select_for_update().get(pk=dossier.pk)
+    return Dossier.objects.with_related().select_for_update(of=("self",)).get(pk=dossier.pk)
 
 
 @transaction.atomic
