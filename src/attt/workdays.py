@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import holidays
-import jsonschema
-import yaml
 
-from .levels.catalogue import CatalogueError, _line, _Loader
+from .yamldata import parse_date, read_catalogue
 
 WORKDAYS_FILE = Path(__file__).resolve().parent / "workdays.yaml"
 COUNTRY = "VN"
@@ -50,47 +48,6 @@ SCHEMA = {
         },
     },
 }
-
-
-def read_catalogue(path, schema):
-    """Parse a YAML catalogue with the criteria loader and check it against ``schema``.
-
-    Returns ``(data, root, fail)``; ``fail(at, reason)`` raises CatalogueError at the line of the
-    node at path ``at``. Shared with ``levels.procedure``; it belongs next to ``_Loader`` in
-    ``levels/catalogue.py`` once that module offers it.
-    """
-    path = Path(path)
-    try:
-        loader = _Loader(path.read_text(encoding="utf-8"))
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise CatalogueError(path, mark.line + 1 if mark else None, str(exc.problem)) from exc
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(path, None, str(exc)) from exc
-    if root is None:
-        raise CatalogueError(path, None, "the file is empty")
-
-    def fail(at, reason):
-        raise CatalogueError(path, _line(root, at), reason)
-
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(data))
-    if error is not None:
-        where = "/".join(map(str, error.absolute_path)) or "top level"
-        fail(list(error.absolute_path), f"{where}: {error.message}")
-    return data, root, fail
-
-
-def parse_date(text, at, fail):
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        fail(at, f"{text!r} is not a valid date")
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class ClassificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ClassificationSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClassifyInput, responses=inline_serializer("Preview", {
-        "regime": serializers.CharField(), "regime_reason": serializers.CharField(),
+        "regime": serializers.CharField(), "regime_reason": serializers.JSONField(),
         "level": serializers.IntegerField(allow_null=True), "fired": serializers.JSONField()}))
     @action(detail=False, methods=["post"])
     def preview(self, request):

@@ -11,9 +11,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
-import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from attt.yamldata import CatalogueError, _line, _Loader, parse_date, read_catalogue  # noqa: F401
 
 from . import answers as answer_spec
 
@@ -83,47 +81,6 @@ SCHEMA = {
 }
 
 
-class CatalogueError(ValueError):
-    """A catalogue file is unreadable or says something the engine cannot apply."""
-
-    def __init__(self, path, line, reason):
-        self.path, self.line, self.reason = Path(path), line, reason
-        where = f"{self.path.name}, line {line}" if line else self.path.name
-        super().__init__(f"{where}: {reason}")
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings (the schema checks them) and keys as plain strings.
-
-    Without this, a leaf operator ``true:`` would become the boolean key True, and a duplicated
-    key would silently override an earlier one; in a legal catalogue both hide mistakes.
-    """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    mapping = {}
-    for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, ScalarNode) else None
-        if key is None:
-            raise yaml.constructor.ConstructorError(
-                None, None, "mapping keys must be plain strings", key_node.start_mark)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    return mapping
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
 @dataclass(frozen=True)
 class Criterion:
     id: str
@@ -159,47 +116,10 @@ class Regime:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
-def _line(node, path):
-    """1-based line of the node at ``path`` (keys and indexes), or of its deepest existing parent."""
-    for step in path:
-        if isinstance(node, MappingNode):
-            match = [value for key, value in node.value if key.value == step]
-            if not match:
-                break
-            node = match[0]
-        elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-        else:
-            break
-    return node.start_mark.line + 1
-
-
 def load_file(path):
     """Parse and validate one catalogue file into a Regime; raise CatalogueError on any problem."""
     path = Path(path)
-    try:
-        loader = _Loader(path.read_text(encoding="utf-8"))
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise CatalogueError(path, mark.line + 1 if mark else None, str(exc.problem)) from exc
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(path, None, str(exc)) from exc
-    if root is None:
-        raise CatalogueError(path, None, "the file is empty")
-
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
-    if error is not None:
-        where = "/".join(map(str, error.absolute_path)) or "top level"
-        raise CatalogueError(path, _line(root, error.absolute_path), f"{where}: {error.message}")
-
-    def fail(at, reason):
-        raise CatalogueError(path, _line(root, at), reason)
+    data, root, fail = read_catalogue(path, SCHEMA)
 
     seen = set()
     for index, item in enumerate(data["criteria"]):
@@ -209,29 +129,22 @@ def load_file(path):
         _check_condition(item["when"], ["criteria", index, "when"], fail)
     regime = Regime(
         id=data["regime"], version=data["version"],
-        effective_from=_date(data["effective_from"], ["effective_from"], fail),
-        effective_to=(_date(data["effective_to"], ["effective_to"], fail)
+        effective_from=parse_date(data["effective_from"], ["effective_from"], fail),
+        effective_to=(parse_date(data["effective_to"], ["effective_to"], fail)
                       if data["effective_to"] else None),
         instrument=data["instrument"],
         criteria=tuple(Criterion(**item) for item in data["criteria"]),
         transitions=tuple(
             Transition(**{**item,
-                          "in_investment_before": _date(item["in_investment_before"],
+                          "in_investment_before": parse_date(item["in_investment_before"],
                                                         ["transitions", i], fail),
-                          "applies_until": _date(item["applies_until"], ["transitions", i], fail)})
+                          "applies_until": parse_date(item["applies_until"], ["transitions", i], fail)})
             for i, item in enumerate(data.get("transitions", []))),
         source=path,
     )
     if regime.effective_to and regime.effective_to < regime.effective_from:
         fail(["effective_to"], "effective_to is before effective_from")
     return regime
-
-
-def _date(text, at, fail):
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        fail(at, f"{text!r} is not a valid date")
 
 
 def _check_condition(cond, at, fail):

@@ -27,7 +27,7 @@ class FiredCriterion:
 class Classification:
     regime: str
     regime_version: str
-    regime_reason: str
+    regime_reason: dict  # {vi, en}: why this regime applies
     level: int | None
     fired: tuple
     answers: dict
@@ -60,16 +60,25 @@ def classify(answers, on, in_investment_since=None, *, directory=CATALOGUE_DIR):
 
 def _choose_regime(on, in_investment_since, directory):
     regime = regime_on(on, directory)
-    reason = (f"{regime.instrument['en']} is in force on {on.isoformat()} "
-              f"(from {regime.effective_from.isoformat()})")
+    day, since = on.strftime("%d/%m/%Y"), regime.effective_from.strftime("%d/%m/%Y")
+    reason = {
+        "vi": f"{regime.instrument['vi']} có hiệu lực vào ngày {day} (từ {since}).",
+        "en": f"{regime.instrument['en']} is in force on {day} (from {since}).",
+    }
     for rule in regime.transitions:
         if (in_investment_since is not None and in_investment_since < rule.in_investment_before
                 and on <= rule.applies_until):
             target = load_catalogue(directory)[rule.use_regime]
-            reason = (f"transition rule {rule.citation}: in investment since "
-                      f"{in_investment_since.isoformat()} (before "
-                      f"{rule.in_investment_before.isoformat()}) and classified by "
-                      f"{rule.applies_until.isoformat()}, so {target.instrument['en']} applies")
+            began = in_investment_since.strftime("%d/%m/%Y")
+            before = rule.in_investment_before.strftime("%d/%m/%Y")
+            until = rule.applies_until.strftime("%d/%m/%Y")
+            reason = {
+                "vi": f"Quy định chuyển tiếp {rule.citation}: dự án đầu tư từ {began} (trước "
+                      f"{before}) và xác định cấp độ đến hết {until}, nên áp dụng "
+                      f"{target.instrument['vi']}.",
+                "en": f"Transition rule {rule.citation}: in investment since {began} (before "
+                      f"{before}) and classified by {until}, so {target.instrument['en']} applies.",
+            }
             return target, reason
     return regime, reason
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from attt import workdays
 
-from .catalogue import CATALOGUE_DIR, CatalogueError
+from attt.yamldata import CatalogueError, parse_date, read_catalogue
+
+from .catalogue import CATALOGUE_DIR
 
 LEVELS = range(1, 6)
 STEPS = ("validity_check", "appraisal", "approval")
@@ -202,7 +204,7 @@ def _check_level(level):
 def load_file(path) -> Procedure:
     """Parse and validate one procedure file; raise CatalogueError (file, line, reason)."""
     path = Path(path)
-    data, _root, fail = workdays.read_catalogue(path, SCHEMA)
+    data, _root, fail = read_catalogue(path, SCHEMA)
 
     for key in ("dossier_parts", "forms"):
         seen = set()
@@ -219,8 +221,8 @@ def load_file(path) -> Procedure:
 
     procedure = Procedure(
         regime=data["regime"], version=data["version"],
-        effective_from=workdays.parse_date(data["effective_from"], ["effective_from"], fail),
-        effective_to=(workdays.parse_date(data["effective_to"], ["effective_to"], fail)
+        effective_from=parse_date(data["effective_from"], ["effective_from"], fail),
+        effective_to=(parse_date(data["effective_to"], ["effective_to"], fail)
                       if data["effective_to"] else None),
         parts=tuple(DossierPart(**item) for item in data["dossier_parts"]),
         forms=tuple(Form(**{**item, "levels": tuple(sorted(item["levels"]))})

@@ -14,10 +14,9 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
-import yaml
+from attt.yamldata import CatalogueError, line_in_file, parse_date, read_catalogue
 
-from .catalogue import CATALOGUE_DIR, CatalogueError, _date, _line, _Loader
+from .catalogue import CATALOGUE_DIR
 
 GLOB = "requirements-*.yaml"
 LEVELS = (1, 2, 3, 4, 5)
@@ -157,37 +156,10 @@ def _level(level):
     return level
 
 
-def _parse(path):
-    """(root node, data) of one YAML file; YAML errors become CatalogueError with the line."""
-    try:
-        loader = _Loader(path.read_text(encoding="utf-8"))
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise CatalogueError(path, mark.line + 1 if mark else None, str(exc.problem)) from exc
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(path, None, str(exc)) from exc
-    if root is None:
-        raise CatalogueError(path, None, "the file is empty")
-    return root, data
-
-
 def load_file(path):
     """Parse and validate one requirements file into a Standard; raise CatalogueError if wrong."""
     path = Path(path)
-    root, data = _parse(path)
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
-    if error is not None:
-        where = "/".join(map(str, error.absolute_path)) or "top level"
-        raise CatalogueError(path, _line(root, error.absolute_path), f"{where}: {error.message}")
-
-    def fail(at, reason):
-        raise CatalogueError(path, _line(root, at), reason)
+    data, root, fail = read_catalogue(path, SCHEMA)
 
     groups = _check_groups(data["groups"], fail)
     level_clauses = {int(key): value for key, value in data["level_clauses"].items()}
@@ -218,8 +190,8 @@ def load_file(path):
     standard = Standard(
         id=data["standard"], version=data["version"], title=data["title"],
         citation=data["citation"],
-        effective_from=_date(data["effective_from"], ["effective_from"], fail),
-        effective_to=(_date(data["effective_to"], ["effective_to"], fail)
+        effective_from=parse_date(data["effective_from"], ["effective_from"], fail),
+        effective_to=(parse_date(data["effective_to"], ["effective_to"], fail)
                       if data["effective_to"] else None),
         groups=tuple(groups.values()), requirements=tuple(requirements), source=path,
         level_clauses=level_clauses, kind_clauses=dict(kind_clauses),
@@ -274,7 +246,7 @@ def _load_standards(directory):
     for path in sorted(directory.glob(GLOB)):
         standard = load_file(path)
         if standard.id in standards:
-            raise CatalogueError(path, _line(_parse(path)[0], ["standard"]),
+            raise CatalogueError(path, line_in_file(path, ["standard"]),
                                  f"standard {standard.id!r} is also defined in "
                                  f"{standards[standard.id].source.name}")
         standards[standard.id] = standard
@@ -282,7 +254,7 @@ def _load_standards(directory):
     for earlier, later in itertools.pairwise(ordered):
         if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
             # Point at the later file's start date: moving it (or ending the earlier) fixes it.
-            raise CatalogueError(later.source, _line(_parse(later.source)[0], ["effective_from"]),
+            raise CatalogueError(later.source, line_in_file(later.source, ["effective_from"]),
                                  f"standard {later.id!r} overlaps standard {earlier.id!r} "
                                  f"({earlier.source.name})")
     return standards

@@ -89,6 +89,7 @@ def classify_system(user, system, answers, on=None, in_investment_since=None):
         answers={k: list(v) if isinstance(v, tuple) else v for k, v in result.answers.items()},
         regime=result.regime, regime_version=result.regime_version,
         regime_reason=result.regime_reason, proposed_level=result.level,
+        instrument=engine.load_catalogue()[result.regime].instrument,
         fired=[{"id": f.id, "level": f.level, "title": f.title, "citation": f.citation}
                for f in result.fired],
         system_snapshot=system_snapshot(system), created_by=user,

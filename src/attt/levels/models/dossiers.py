@@ -39,10 +39,11 @@ class ClassificationRecord(models.Model):
     answers = models.JSONField(_("answers"))
     regime = models.CharField(_("legal regime"), max_length=32)
     regime_version = models.CharField(max_length=32)
-    regime_reason = models.TextField(_("why this regime"))
+    regime_reason = models.JSONField(_("why this regime"))  # {vi, en}
     proposed_level = models.PositiveSmallIntegerField(_("proposed level"), null=True)
     fired = models.JSONField(_("criteria met"), default=list)
     system_snapshot = models.JSONField(default=dict, editable=False)
+    instrument = models.JSONField(_("legal instrument"), default=dict)  # {vi, en}
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -164,7 +164,8 @@ def test_transition_art_39_1(since, day, regime):
     assert result.regime == regime
     assert result.level == (3 if regime == "decree-85" else 2)
     if since and regime == "decree-85" and day >= NEW:
-        assert "Điều 39 khoản 1" in result.regime_reason
+        assert "Điều 39 khoản 1" in result.regime_reason["vi"]
+        assert "Transition rule" in result.regime_reason["en"]
 
 
 def test_fired_criteria_carry_title_and_citation_highest_first():
