@@ -63,6 +63,8 @@ test-postgres: install
 bench: install
 	ATTT_VAR_DIR=$$(mktemp -d) $(BIN)/python bench/inventory_bench.py
 	ATTT_VAR_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python bench/inventory_bench.py
+	ATTT_VAR_DIR=$$(mktemp -d) $(BIN)/python bench/levels_bench.py --systems 10000
+	ATTT_VAR_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python bench/levels_bench.py --systems 10000
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info
