@@ -347,6 +347,8 @@ def test_every_template_string_has_a_vietnamese_entry():
 
 
 def _marked_in_templatized(code: str):
+    # templatize keeps the template's indentation, which is not valid Python indentation.
+    code = "\n".join(line.lstrip() for line in code.splitlines())
     tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline)
               if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
     for i, tok in enumerate(tokens[:-2]):
