@@ -11,6 +11,8 @@ urlpatterns = [
     path("levels/dossiers/<int:pk>/", views.dossier_detail, name="dossier-detail"),
     path("levels/dossiers/<int:pk>/attachments/", views.attachment_add, name="dossier-attachment-add"),
     path("levels/dossiers/<int:pk>/decision/", views.decision_download, name="dossier-decision"),
+    re_path(r"^levels/dossiers/(?P<pk>\d+)/documents/(?P<name>[a-z0-9-]+)\.(?P<fmt>docx|pdf)$",
+            views.dossier_document, name="dossier-document"),
     re_path(r"^levels/dossiers/(?P<pk>\d+)/(?P<step>submit|return|appraise|approve)/$",
             views.dossier_step, name="dossier-step"),
     path("levels/attachments/<int:pk>/", views.attachment_download, name="dossier-attachment"),

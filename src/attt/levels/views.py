@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 
 from . import checklist as checklist_service
-from . import rollup, services
+from . import documents, rollup, services
 from .forms import (
     AppraiseForm,
     ApproveForm,
@@ -146,6 +146,7 @@ def dossier_detail(request, pk, forms=None):
         "appraise_form": forms.get("appraise") or AppraiseForm(),
         "approve_form": forms.get("approve") or ApproveForm(),
         "attachment_form": AttachmentForm(),
+        "documents": documents.available(dossier),
     })
 
 
@@ -226,6 +227,19 @@ def file_response(stored):
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=stored.original_name,
                         content_type=stored.content_type)
+
+
+@login_required
+def dossier_document(request, pk, name, fmt):
+    """The dossier or one of its Decree 331 forms, as DOCX or PDF, filled with the system's data."""
+    dossier = _dossier(request, pk)
+    try:
+        content, filename, content_type = documents.render(dossier, name, fmt)
+    except ValueError:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -83,6 +83,11 @@ def test_dossier_steps_through_the_web(levels_world, login, client):
     assert response.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.APPROVED
     assert client.get(f"/levels/dossiers/{dossier.pk}/decision/").status_code == 200
+    page = client.get(f"/levels/dossiers/{dossier.pk}/", **EN).content.decode()
+    assert f"/levels/dossiers/{dossier.pk}/documents/form-06.pdf" in page
+    decision = client.get(f"/levels/dossiers/{dossier.pk}/documents/form-06.docx")
+    assert decision.status_code == 200 and decision.content[:2] == b"PK"
+    assert client.get(f"/levels/dossiers/{dossier.pk}/documents/form-03.pdf").status_code == 404  # L3
 
 
 def test_attachment_type_and_content_are_checked(levels_world, login):
@@ -156,6 +161,7 @@ def test_overview_shows_the_share_and_the_missing_list(levels_world, login):
 
 def test_api_classify_submit_appraise_approve(levels_world, client):
     w = levels_world
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(w.officer_a)
     preview = client.post("/api/classifications/preview/", {"system": w.system_a.pk, "answers": ANSWERS_L3},
                           content_type="application/json")

@@ -123,6 +123,7 @@ ROUTES: dict[str, Route] = {
     "dossier-list": Route(LIST, query="?state=approved"),
     "dossier-detail": Route(DETAIL, lambda w: {"pk": w.dossier.pk}),
     "dossier-decision": Route(DETAIL, lambda w: {"pk": w.dossier.pk}),
+    "dossier-document": Route(DETAIL, lambda w: {"pk": w.dossier.pk, "name": "form-02", "fmt": "docx"}),
     "dossier-attachment": Route(DETAIL, lambda w: {"pk": w.attachment.pk}),
     "dossier-attachment-add": Route(ACTION, lambda w: {"pk": w.draft.pk},
                                     writes=[("post", lambda w: {"part": "overview", "file": level_pdf()})]),
