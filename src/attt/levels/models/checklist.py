@@ -9,7 +9,7 @@ from attt.tenancy.models import Organisation
 from attt.tenancy.scoping import ScopedQuerySet
 from attt.uploads import StoredFile
 
-from .dossiers import SYSTEM_SCOPE, SystemScopedQuerySet
+from .dossiers import SYSTEM_SCOPE, OnSystem, SystemScopedQuerySet
 
 
 class RequirementStatus(models.TextChoices):
@@ -18,7 +18,7 @@ class RequirementStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class RequirementAnswer(models.Model):
+class RequirementAnswer(OnSystem, models.Model):
     system = models.ForeignKey(InformationSystem, on_delete=models.CASCADE,
                                related_name="requirement_answers")
     standard = models.CharField(_("standard"), max_length=64)
@@ -40,14 +40,6 @@ class RequirementAnswer(models.Model):
 
     def __str__(self):
         return f"{self.system} {self.requirement}: {self.status}"
-
-    @property
-    def audit_anchor(self):
-        return self.system
-
-    @property
-    def audit_organisation(self):
-        return self.system.owner
 
 
 class EvidenceQuerySet(ScopedQuerySet):

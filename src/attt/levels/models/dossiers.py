@@ -21,6 +21,18 @@ def system_snapshot(system) -> dict:
     return snapshot
 
 
+class OnSystem:
+    """Rows about one system: audited in that system's history, scoped by its owner's tree."""
+
+    @property
+    def audit_anchor(self):
+        return self.system
+
+    @property
+    def audit_organisation(self):
+        return self.system.owner
+
+
 class SystemScopedQuerySet(ScopedQuerySet):
     scope_fields = SYSTEM_SCOPE
 
@@ -29,7 +41,7 @@ class DossierPartQuerySet(ScopedQuerySet):
     scope_fields = tuple(f"dossier__{field}" for field in SYSTEM_SCOPE)
 
 
-class ClassificationRecord(models.Model):
+class ClassificationRecord(OnSystem, models.Model):
     """One run of the wizard: the answers as given and what the catalogue made of them."""
 
     system = models.ForeignKey(InformationSystem, on_delete=models.CASCADE,
@@ -58,14 +70,6 @@ class ClassificationRecord(models.Model):
     def __str__(self):
         return f"{self.system} – {self.proposed_level or '?'}"
 
-    @property
-    def audit_anchor(self):
-        return self.system
-
-    @property
-    def audit_organisation(self):
-        return self.system.owner
-
 
 class DossierState(models.TextChoices):
     DRAFTING = "drafting", _("Drafting")
@@ -84,7 +88,7 @@ class DossierQuerySet(SystemScopedQuerySet):
                                    "system__security_unit", "classification")
 
 
-class Dossier(models.Model):
+class Dossier(OnSystem, models.Model):
     """The level-proposal dossier (hồ sơ đề xuất cấp độ), NĐ 85 Art 15 = NĐ 331 Art 21.
 
     Every classification change starts a new version; old versions are kept as they were.
@@ -133,36 +137,20 @@ class Dossier(models.Model):
         return f"{self.system} v{self.version}"
 
     @property
-    def audit_anchor(self):
-        return self.system
-
-    @property
-    def audit_organisation(self):
-        return self.system.owner
-
-    @property
     def is_open(self):
         return self.state in OPEN_STATES
 
 
-class DossierAttachment(StoredFile):
-    """A file for one dossier part (overview, design, …), by the part id of the catalogue."""
+class DossierFile(StoredFile):
+    """A stored file of one dossier: scoped and audited with the dossier's system."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
-    part = models.CharField(_("dossier part"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = DossierPartQuerySet.as_manager()
 
     class Meta:
-        ordering = ["part", "uploaded_at"]
-        verbose_name = _("dossier attachment")
-        verbose_name_plural = _("dossier attachments")
-
-    def __str__(self):
-        return self.original_name
+        abstract = True
 
     @property
     def audit_anchor(self):
@@ -171,6 +159,22 @@ class DossierAttachment(StoredFile):
     @property
     def audit_organisation(self):
         return self.dossier.system.owner
+
+
+class DossierAttachment(DossierFile):
+    """A file for one dossier part (overview, design, …), by the part id of the catalogue."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    part = models.CharField(_("dossier part"), max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["part", "uploaded_at"]
+        verbose_name = _("dossier attachment")
+        verbose_name_plural = _("dossier attachments")
+
+    def __str__(self):
+        return self.original_name
 
 
 class DossierEvent(models.Model):
@@ -199,31 +203,19 @@ class DossierEvent(models.Model):
         ordering = ["at", "id"]
 
 
-class ApprovalDecision(StoredFile):
+class ApprovalDecision(DossierFile):
     """The decision approving the level: number, date, issuer and the signed file."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="decision")
     number = models.CharField(_("decision number"), max_length=64)
     decided_on = models.DateField(_("decision date"))
     issuer = models.CharField(_("issued by"), max_length=255)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-
-    objects = DossierPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("approval decision")
 
     def __str__(self):
         return self.number
-
-    @property
-    def audit_anchor(self):
-        return self.dossier.system
-
-    @property
-    def audit_organisation(self):
-        return self.dossier.system.owner
 
 
 class LevelStatus(models.Model):
