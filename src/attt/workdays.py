@@ -16,6 +16,7 @@ from pathlib import Path
 
 import holidays
 
+from . import languages
 from .yamldata import parse_date, read_catalogue
 
 WORKDAYS_FILE = Path(__file__).resolve().parent / "workdays.yaml"
@@ -130,14 +131,8 @@ def is_working_day(day: datetime.date) -> bool:
 
 def _language(language):
     if language is None:
-        from django.core.exceptions import ImproperlyConfigured
-        from django.utils.translation import get_language
-
-        try:
-            language = get_language()
-        except ImproperlyConfigured:  # no Django settings (a script): the UI's first language
-            language = None
-    return "en" if language and language.lower().startswith("en") else "vi"
+        return languages.active()
+    return "en" if language.lower().startswith("en") else "vi"
 
 
 def holiday_name(day: datetime.date, language: str | None = None) -> str | None:

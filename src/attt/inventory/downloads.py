@@ -2,7 +2,8 @@
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
+
+from attt import languages
 
 from . import spreadsheet
 
@@ -17,7 +18,7 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def export_response(systems, fmt: str) -> HttpResponse:
-    language = "en" if (get_language() or "vi").startswith("en") else "vi"
+    language = languages.active()
     rows = spreadsheet.export_queryset(systems)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from attt import languages
+
 from . import catalogue as criteria_catalogue
 from .answers import SPEC
 from .checklist import Checklist, Line, checklist_for
@@ -104,10 +106,9 @@ DOCUMENT_SLUGS = {"dossier": "ho-so-cap-do"}
 def available(dossier) -> list[tuple[str, str]]:
     """[(name, label)] of the documents this dossier can produce, labels in the active language."""
     documents = [("dossier", gettext("Level-proposal dossier"))]
-    lang = "en" if (translation.get_language() or "vi").startswith("en") else "vi"
     for form in _forms(dossier):
         documents.append((form.id, gettext("Form %(number)s – %(title)s")
-                          % {"number": form.number, "title": form.title[lang]}))
+                          % {"number": form.number, "title": languages.pick(form.title)}))
     return documents
 
 

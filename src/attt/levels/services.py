@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attt import uploads, workdays
+from attt import languages, uploads, workdays
 from attt.tenancy.models import Organisation, OrganisationKind
 from attt.tenancy.roles import ROLE_PERMISSIONS, Permission
 from attt.tenancy.scoping import scope_for
@@ -293,7 +293,7 @@ def submit(user, dossier, on=None):
     if record.system_snapshot != system_snapshot(dossier.system):
         raise ValidationError(_("The system changed after its classification; classify it again "
                                 "before submitting."))
-    missing = [str(part.title[_lang()]) for part, files in parts_status(dossier)
+    missing = [languages.pick(part.title) for part, files in parts_status(dossier)
                if part.required and not files]
     if missing:
         raise ValidationError(_("Attach the missing dossier parts first: %(parts)s.")
@@ -454,9 +454,3 @@ def reclassification_check(system):
             _start_dossier(None, system, _("Re-classification needed: %(fields)s changed (%(citation)s).")
                            % {"fields": ", ".join(labels), "citation": rule["citation"]})
     return status
-
-
-def _lang():
-    from django.utils.translation import get_language
-
-    return "en" if (get_language() or "vi").startswith("en") else "vi"

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from attt import languages
 
 from .roles import Role
 from .scoping import ScopedQuerySet
@@ -69,7 +70,7 @@ class Organisation(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "vi").startswith("en") and self.name_en:
+        if languages.active() == "en" and self.name_en:
             return self.name_en
         return self.name_vi
 
