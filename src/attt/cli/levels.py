@@ -47,11 +47,12 @@ def levels_clocks(
     """Running legal time limits of submitted and appraised dossiers (working days, VN holidays)."""
     setup_django()
     from attt.levels import services
-    from attt.levels.models import Dossier, DossierState
+    from attt.levels.models import Dossier
+    from attt.levels.models.dossiers import UNDER_REVIEW
 
     user, _audit_user = acting_user(as_user)
     dossiers = (Dossier.objects.visible_to(user).with_related()
-                .filter(state__in=(DossierState.SUBMITTED, DossierState.APPRAISED)))
+                .filter(state__in=UNDER_REVIEW))
     table = Table("Dossier", "System", "Level", "Step", "Due", "Days left", "Article")
     late = 0
     for dossier in dossiers.order_by("step_due_on"):

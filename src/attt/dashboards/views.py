@@ -4,7 +4,8 @@ from django.shortcuts import render
 
 from attt.inventory.models import InformationSystem, SystemStatus, SystemType
 from attt.levels import rollup
-from attt.levels.models import Dossier, DossierState
+from attt.levels.models import Dossier
+from attt.levels.models.dossiers import UNDER_REVIEW
 from attt.tenancy.access import current_organisation, visible
 from attt.tenancy.models import AuditEntry, Organisation
 
@@ -14,13 +15,10 @@ def home(request):
     systems = visible(request, InformationSystem.objects.all())
     by_status = dict(systems.values_list("status").annotate(n=Count("id")))
     by_type = dict(systems.values_list("system_type").annotate(n=Count("id")))
-    counted = rollup.counted_systems(request)
-    needing = counted.count()
-    approved = needing - rollup.missing_systems(counted).count()
     return render(request, "dashboards/home.html", {
-        "level_share": round(100 * approved / needing, 1) if needing else None,
+        "level_share": rollup.summary(rollup.counted_systems(request))[2],
         "dossiers_in_progress": visible(request, Dossier.objects.filter(
-            state__in=(DossierState.SUBMITTED, DossierState.APPRAISED))).count(),
+            state__in=UNDER_REVIEW)).count(),
         "current": current_organisation(request),
         "organisation_count": visible(request, Organisation.objects.all()).count(),
         "system_count": sum(by_status.values()),

@@ -384,13 +384,16 @@ def headers(language: str = "vi") -> list[str]:
     return [c.header_vi if language == "vi" else c.header_en for c in COLUMNS]
 
 
-def write_csv(systems, language="vi") -> bytes:
+def csv_bytes(header, rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers(language))
-    for system in systems:
-        writer.writerow(system_row(system))
+    writer.writerow(header)
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Vietnamese text correctly
+
+
+def write_csv(systems, language="vi") -> bytes:
+    return csv_bytes(headers(language), (system_row(system) for system in systems))
 
 
 def write_xlsx(systems, language="vi", example_rows=()) -> bytes:

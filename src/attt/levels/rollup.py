@@ -1,17 +1,16 @@
 """Share of systems with an approved, current level (Dispatch 33 / Directive 09 demand 100 %), per
 organisation and rolled up over every subtree, plus the systems that still lack one."""
 
-import csv
-import io
 from dataclasses import dataclass
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attt.inventory.downloads import download
 from attt.inventory.models import InformationSystem, SystemStatus
+from attt.inventory.spreadsheet import csv_bytes
 from attt.tenancy.access import visible
-from attt.tenancy.models import Organisation
+from attt.tenancy.models import Organisation, path_ids
 
 
 @dataclass
@@ -24,17 +23,24 @@ class Row:
 
     @property
     def share(self):
-        return round(100 * self.approved / self.total, 1) if self.total else None
-
-    @property
-    def missing(self):
-        return self.total - self.approved
+        return share(self.approved, self.total)
 
 
-def counted_systems(request_or_user, base=None):
+def share(approved, total):
+    """Percentage with one decimal, or None when there is nothing to count."""
+    return round(100 * approved / total, 1) if total else None
+
+
+def summary(systems):
+    """(approved and current, total, share) over already scoped ``systems``."""
+    total = systems.count()
+    approved = total - missing_systems(systems).count()
+    return approved, total, share(approved, total)
+
+
+def counted_systems(request_or_user):
     """Systems that need a level: in investment or operating (a retired system needs none)."""
-    queryset = base if base is not None else InformationSystem.objects.all()
-    queryset = queryset.exclude(status=SystemStatus.RETIRED)
+    queryset = InformationSystem.objects.exclude(status=SystemStatus.RETIRED)
     if hasattr(request_or_user, "user"):
         return visible(request_or_user, queryset)
     return queryset.visible_to(request_or_user)
@@ -61,13 +67,13 @@ def rollup(systems, organisations):
     if not counts:
         return []
     owner_paths = dict(Organisation.objects.filter(pk__in=counts).values_list("pk", "path"))
-    wanted = {int(pk) for path in owner_paths.values() for pk in path.strip("/").split("/")}
+    wanted = {pk for path in owner_paths.values() for pk in path_ids(path)}
     rows = {org.pk: Row(org) for org in organisations.filter(pk__in=wanted)}
     for owner_id, (total, approved) in counts.items():
         if owner_id in rows:
             rows[owner_id].own_total, rows[owner_id].own_approved = total, approved
-        for pk in owner_paths[owner_id].strip("/").split("/"):
-            row = rows.get(int(pk))
+        for pk in path_ids(owner_paths[owner_id]):
+            row = rows.get(pk)
             if row is not None:
                 row.total += total
                 row.approved += approved
@@ -75,18 +81,15 @@ def rollup(systems, organisations):
 
 
 def missing_csv_response(systems):
-    """The systems missing a current level as CSV (UTF-8 with BOM: Excel then shows diacritics)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([_("Owner"), _("System"), _("Status"), _("Approved level"),
-                     _("Re-classification needed")])
+    """The systems missing a current level as a CSV download."""
+    header = [_("Owner"), _("System"), _("Status"), _("Approved level"),
+              _("Re-classification needed")]
+    rows = []
     for system in missing_systems(systems).order_by("owner__path", "name"):
         status = getattr(system, "level_status", None)
-        writer.writerow([system.owner.code, system.name, system.get_status_display(),
-                         status.approved_level if status else "",
-                         _("yes") if status and status.reclassification_needed else _("no")])
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        rows.append([system.owner.code, system.name, system.get_status_display(),
+                     status.approved_level if status else "",
+                     _("yes") if status and status.reclassification_needed else _("no")])
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="attt-missing-level-{stamp}.csv"'
-    return response
+    return download(csv_bytes(header, rows), f"attt-missing-level-{stamp}.csv",
+                    "text/csv; charset=utf-8")

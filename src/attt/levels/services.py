@@ -31,12 +31,11 @@ from .models import (
     LevelStatus,
     SecurityRegulation,
 )
-from .models.dossiers import system_snapshot
+from .models.dossiers import OPEN_STATES, UNDER_REVIEW, system_snapshot
 from .procedure import procedure_for
 
 Action = DossierEvent.Action
-IN_PROGRESS = (DossierState.DRAFTING, DossierState.RETURNED, DossierState.SUBMITTED,
-               DossierState.APPRAISED)
+IN_PROGRESS = OPEN_STATES + UNDER_REVIEW
 
 
 def today():
@@ -46,20 +45,18 @@ def today():
 # --- classification --------------------------------------------------------------------------
 
 def prefill_answers(system) -> dict:
-    """Wizard answers the inventory already knows; the rest start at their harmless default."""
+    """Wizard answers the inventory already knows; what only the owner knows (harm, lists, scope)
+    carries over from the last run, or starts at its harmless default."""
     answers = {name: default for name, (_k, _a, default) in engine.answer_spec.SPEC.items()
                if default is not None}
-    answers["system_type"] = system.system_type
-    answers["information_classes"] = list(system.information_classes or ["public"])
-    answers["data_subjects_basic"] = system.data_subjects_basic
-    answers["data_subjects_sensitive"] = system.data_subjects_sensitive
     latest = system.classifications.order_by("-created_at", "-id").first()
     if latest is not None:
-        # What only the owner knows (harm, lists, scope) carries over from the last run.
-        for name, value in latest.answers.items():
-            if name not in ("system_type", "information_classes", "data_subjects_basic",
-                            "data_subjects_sensitive"):
-                answers[name] = list(value) if isinstance(value, (list, tuple)) else value
+        answers.update(latest.answers)
+    answers.update(
+        system_type=system.system_type,
+        information_classes=list(system.information_classes or ["public"]),
+        data_subjects_basic=system.data_subjects_basic,
+        data_subjects_sensitive=system.data_subjects_sensitive)
     return answers
 
 
@@ -86,7 +83,7 @@ def classify_system(user, system, answers, on=None, in_investment_since=None):
     result = preview(answers, on, in_investment_since)
     record = ClassificationRecord.objects.create(
         system=system, classified_on=on, in_investment_since=in_investment_since,
-        answers={k: list(v) if isinstance(v, tuple) else v for k, v in result.answers.items()},
+        answers=result.answers,
         regime=result.regime, regime_version=result.regime_version,
         regime_reason=result.regime_reason, proposed_level=result.level,
         instrument=engine.load_catalogue()[result.regime].instrument,
@@ -95,7 +92,7 @@ def classify_system(user, system, answers, on=None, in_investment_since=None):
         system_snapshot=system_snapshot(system), created_by=user,
     )
     dossier = (Dossier.objects.select_for_update()
-               .filter(system=system, state__in=(DossierState.DRAFTING, DossierState.RETURNED))
+               .filter(system=system, state__in=OPEN_STATES)
                .order_by("-version").first())
     if dossier is None:
         dossier = _start_dossier(user, system, _("Classification of %(date)s")
@@ -108,7 +105,7 @@ def classify_system(user, system, answers, on=None, in_investment_since=None):
 
 
 def _start_dossier(user, system, reason):
-    busy = system.dossiers.filter(state__in=(DossierState.SUBMITTED, DossierState.APPRAISED))
+    busy = system.dossiers.filter(state__in=UNDER_REVIEW)
     if busy.exists():
         raise ValidationError(_("A dossier of this system is being appraised or approved; "
                                 "wait for the decision or ask for it to be returned."))
@@ -135,15 +132,16 @@ def procedure_of(dossier):
     return procedure_for(dossier.regime)
 
 
-def regulators_over(organisation):
-    ancestors = [int(pk) for pk in organisation.path.strip("/").split("/") if pk]
-    return list(Organisation.objects.filter(pk__in=ancestors,
-                                            kind=OrganisationKind.NATIONAL_REGULATOR))
+def regulator_over(organisation):
+    """The nearest national regulator above (or at) ``organisation``, if any."""
+    return (Organisation.objects.filter(pk__in=organisation.ancestor_ids(),
+                                        kind=OrganisationKind.NATIONAL_REGULATOR)
+            .order_by("-depth").first())
 
 
 def expected_actor(dossier):
     system = dossier.system
-    if dossier.state in (DossierState.DRAFTING, DossierState.RETURNED):
+    if dossier.is_open:
         return Actor("submit", "preparer", system.owner, "")
     if dossier.state == DossierState.APPROVED or dossier.level is None:
         return None
@@ -153,7 +151,7 @@ def expected_actor(dossier):
     if role == "specialised_unit":
         organisation = system.security_unit
     elif role == "regulator":
-        organisation = next(iter(regulators_over(system.owner)), None)
+        organisation = regulator_over(system.owner)
     else:
         organisation = system.owner
     return Actor(step, role, organisation, authority.citation)
@@ -348,8 +346,8 @@ def appraise(user, dossier, opinion, on=None):
 
 def regulation_in_force(organisation, on):
     """The owner's (or a parent's) security regulation decided on or before ``on``."""
-    ancestors = [int(pk) for pk in organisation.path.strip("/").split("/") if pk]
-    return (SecurityRegulation.objects.filter(organisation_id__in=ancestors, decided_on__lte=on)
+    return (SecurityRegulation.objects.filter(organisation_id__in=organisation.ancestor_ids(),
+                                              decided_on__lte=on)
             .order_by("-decided_on").first())
 
 

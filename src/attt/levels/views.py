@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from attt.inventory.models import InformationSystem
 from attt.tenancy.access import get_visible_or_404, visible
+from attt.tenancy.forms import apply_errors
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 
@@ -35,13 +36,10 @@ from .models import (
 )
 
 
-def _errors(exc):
-    return exc.messages if not hasattr(exc, "error_dict") else [
-        message for messages_ in exc.message_dict.values() for message in messages_]
-
-
-def _systems(request):
-    return InformationSystem.objects.with_related()
+def _flash(request, exc):
+    """A service's ValidationError as one message per problem (field errors flattened)."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def level_panel(request, system):
@@ -63,12 +61,10 @@ def overview(request):
     systems = rollup.counted_systems(request)
     rows = rollup.rollup(systems, visible(request, Organisation.objects.all()))
     missing = Paginator(rollup.missing_systems(systems).order_by("owner__path", "name"), 50)
-    total = systems.count()
-    approved = total - rollup.missing_systems(systems).count()
+    approved, total, share = rollup.summary(systems)
     return render(request, "levels/overview.html", {
         "rows": rows, "page": missing.get_page(request.GET.get("page")),
-        "total": total, "approved": approved,
-        "share": round(100 * approved / total, 1) if total else None,
+        "total": total, "approved": approved, "share": share,
     })
 
 
@@ -81,7 +77,7 @@ def missing_export(request):
 
 @login_required
 def classify(request, pk):
-    system = get_visible_or_404(request, _systems(request), pk=pk)
+    system = get_visible_or_404(request, InformationSystem.objects.with_related(), pk=pk)
     if not services.can_prepare(request.user, system):
         raise PermissionDenied(_("You may not classify systems of this organisation."))
     initial = {**services.prefill_answers(system), "classified_on": services.today()}
@@ -98,7 +94,7 @@ def classify(request, pk):
                 return redirect("dossier-detail", dossier.pk)
             result = services.preview(form.answers(), on, since)
         except ValidationError as exc:
-            error = " ".join(_errors(exc))
+            error = " ".join(exc.messages)
     context = {"system": system, "form": form, "result": result, "error": error}
     if request.htmx:
         return render(request, "levels/_classification_result.html", context)
@@ -119,6 +115,9 @@ def dossier_list(request):
     return render(request, "levels/dossier_list.html", {
         "page": page, "states": DossierState.choices, "filters": request.GET,
         "today": services.today()})
+
+
+STEP_FORMS = {"submit": None, "return": ReasonForm, "appraise": AppraiseForm, "approve": ApproveForm}
 
 
 def _dossier(request, pk):
@@ -154,10 +153,9 @@ def dossier_detail(request, pk, forms=None):
 @require_POST
 def dossier_step(request, pk, step):
     dossier = _dossier(request, pk)
-    form_class = {"submit": None, "return": ReasonForm, "appraise": AppraiseForm,
-                  "approve": ApproveForm}.get(step)
-    if step not in ("submit", "return", "appraise", "approve"):
+    if step not in STEP_FORMS:
         raise Http404
+    form_class = STEP_FORMS[step]
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
         response = dossier_detail(request, pk, forms={step: form})
@@ -179,8 +177,7 @@ def dossier_step(request, pk, step):
                              data["issuer"], data["signed_file"])
             messages.success(request, _("Level approved."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        _flash(request, exc)
     except PermissionDenied as exc:
         # A wrong actor is told who must act, on the dossier page itself.
         messages.error(request, str(exc))
@@ -200,10 +197,7 @@ def attachment_add(request, pk):
                                 form.cleaned_data["file"])
         messages.success(request, _("File attached."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    except PermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
+        _flash(request, exc)
     return redirect("dossier-detail", dossier.pk)
 
 
@@ -216,7 +210,7 @@ def attachment_delete(request, pk):
         services.remove_attachment(request.user, attachment)
         messages.success(request, _("File removed."))
     except ValidationError as exc:
-        messages.error(request, " ".join(_errors(exc)))
+        messages.error(request, " ".join(exc.messages))
     return redirect("dossier-detail", attachment.dossier_id)
 
 
@@ -256,7 +250,7 @@ def decision_download(request, pk):
 
 @login_required
 def checklist(request, pk):
-    system = get_visible_or_404(request, _systems(request), pk=pk)
+    system = get_visible_or_404(request, InformationSystem.objects.with_related(), pk=pk)
     can_edit = services.can_prepare(request.user, system)
     if request.method == "POST":
         if not can_edit:
@@ -272,8 +266,7 @@ def checklist(request, pk):
                     checklist_service.add_evidence(request.user, answer, request.FILES["evidence"])
                 messages.success(request, _("Requirement updated."))
             except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
+                _flash(request, exc)
         else:
             messages.error(request, _("Choose a status for the requirement."))
         return redirect(f"{request.path}#req-{request.POST.get('requirement', '')}")
@@ -307,8 +300,7 @@ def regulation_list(request):
                 messages.success(request, _("Security regulation recorded."))
                 return redirect("regulation-list")
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_errors(form, exc)
     return render(request, "levels/regulation_list.html", {
         "regulations": regulations, "form": form, "can_add": organisations.exists()})
 

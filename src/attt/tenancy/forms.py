@@ -36,3 +36,12 @@ class RoleAssignmentForm(forms.Form):
     password = forms.CharField(
         label=_("initial password (new user)"), required=False, widget=forms.PasswordInput(render_value=False)
     )
+
+
+def apply_errors(form, exc):
+    """Put a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

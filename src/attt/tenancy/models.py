@@ -23,6 +23,11 @@ class OrganisationKind(models.TextChoices):
     TELECOM_ISP = "telecom_isp", _("Telecom / ISP")
 
 
+def path_ids(path: str) -> list[int]:
+    """The organisation ids on a materialised path, root first, the organisation itself last."""
+    return [int(part) for part in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+
+
 class OrganisationQuerySet(ScopedQuerySet):
     scope_fields = ("",)  # an organisation is scoped by itself
 
@@ -106,7 +111,7 @@ class Organisation(models.Model):
         return "· " * self.depth
 
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+        return path_ids(self.path)
 
     def is_within(self, other: "Organisation") -> bool:
         return self.path.startswith(other.path)

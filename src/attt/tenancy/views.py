@@ -12,18 +12,10 @@ from django.views.decorators.http import require_POST
 
 from . import audit, services
 from .access import CURRENT_ORG_SESSION_KEY, can, get_visible_or_404, visible
-from .forms import OrganisationForm, RoleAssignmentForm
+from .forms import OrganisationForm, RoleAssignmentForm, apply_errors
 from .models import AuditAction, AuditEntry, Organisation, RoleAssignment
 from .roles import Permission
 from .scoping import scope_for
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -73,7 +65,7 @@ def _organisation_form(request, instance=None):
         try:
             organisation = services.save_organisation(request.user, form.cleaned_data, instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Organisation %(code)s saved.") % {"code": organisation.code})
             return redirect("organisation-detail", code=organisation.code)

@@ -80,6 +80,7 @@ class DossierState(models.TextChoices):
 
 
 OPEN_STATES = (DossierState.DRAFTING, DossierState.RETURNED)
+UNDER_REVIEW = (DossierState.SUBMITTED, DossierState.APPRAISED)
 
 
 class DossierQuerySet(SystemScopedQuerySet):
