@@ -266,8 +266,6 @@ def _start_clock(dossier, step, start):
     limit = procedure_of(dossier).time_limit(step, dossier.level)
     dossier.step_started_on = start
     dossier.step_due_on = limit.due(start) if limit else None
-    dossier.step_limit = ({"step": step, "days": limit.days, "unit": limit.unit,
-                           "citation": limit.citation} if limit else {})
     return dossier.step_due_on
 
 
@@ -319,7 +317,6 @@ def return_dossier(user, dossier, reason):
     dossier.state = DossierState.RETURNED
     dossier.return_reason = reason.strip()
     dossier.step_started_on = dossier.step_due_on = dossier.validity_due_on = None
-    dossier.step_limit = {}
     dossier.save()
     _event(dossier, Action.RETURNED, user, actor.organisation, note=reason.strip())
     return dossier
@@ -382,7 +379,6 @@ def approve(user, dossier, number, decided_on, issuer, signed_file, on=None):
     dossier.state = DossierState.APPROVED
     dossier.approved_at = timezone.now()
     dossier.step_started_on = dossier.step_due_on = None
-    dossier.step_limit = {}
     dossier.save()
     _event(dossier, Action.APPROVED, user, actor.organisation,
            note=f"{number.strip()} ({decided_on:%d/%m/%Y}, {issuer.strip()})")
@@ -409,24 +405,28 @@ class Clock:
         return self.days_left < 0
 
 
+# The clocks each state runs (catalogue step, the dossier field holding its due date); the due date
+# is fixed when the step starts, the limit and its article are read from the catalogue.
+STATE_CLOCKS = {
+    DossierState.SUBMITTED: (("validity_check", "validity_due_on"), ("appraisal", "step_due_on")),
+    DossierState.APPRAISED: (("approval", "step_due_on"),),
+}
+
+
 def open_clocks(dossier, on=None):
     """The running legal time limits of the dossier's open step (may be none: L1–2 appraisal)."""
     on = on or today()
     clocks = []
-    if dossier.state == DossierState.SUBMITTED and dossier.validity_due_on:
-        limit = procedure_of(dossier).time_limit("validity_check", dossier.level)
-        clocks.append(_clock("validity_check", dossier.step_started_on, dossier.validity_due_on,
-                             limit.unit, limit.days, limit.citation, on))
-    if dossier.step_due_on and dossier.step_limit:
-        limit = dossier.step_limit
-        clocks.append(_clock(limit["step"], dossier.step_started_on, dossier.step_due_on,
-                             limit["unit"], limit["days"], limit["citation"], on))
+    for step, field in STATE_CLOCKS.get(dossier.state, ()):
+        due = getattr(dossier, field)
+        if due is None:
+            continue
+        limit = procedure_of(dossier).time_limit(step, dossier.level)
+        left = (workdays.working_days_between(on, due) if limit.unit == "working"
+                else (due - on).days)
+        clocks.append(Clock(step, dossier.step_started_on, due, limit.unit, limit.days,
+                            limit.citation, left))
     return clocks
-
-
-def _clock(step, started, due, unit, days, citation, on):
-    left = (workdays.working_days_between(on, due) if unit == "working" else (due - on).days)
-    return Clock(step, started, due, unit, days, citation, left)
 
 
 # --- re-classification -----------------------------------------------------------------------

@@ -109,7 +109,6 @@ class Dossier(OnSystem, models.Model):
     # The open step's legal clock, set at each transition from the procedure catalogue.
     step_started_on = models.DateField(_("step started on"), null=True, blank=True)
     step_due_on = models.DateField(_("step due on"), null=True, blank=True)
-    step_limit = models.JSONField(default=dict, blank=True, editable=False)
     validity_due_on = models.DateField(_("reply on validity due on"), null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     appraised_at = models.DateTimeField(null=True, blank=True)
