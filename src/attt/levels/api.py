@@ -1,7 +1,6 @@
 """REST API of the levels room: wizard, dossiers and their steps, approval share, checklist,
 security regulations. Every row comes through the scoping mechanism; services decide the rest."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -9,7 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from attt.inventory.models import InformationSystem
-from attt.tenancy.access import visible
+from attt.tenancy.access import get_visible_or_404, visible
 from attt.tenancy.api import ScopedViewSetMixin
 from attt.tenancy.models import Organisation
 
@@ -35,7 +34,7 @@ class ClassifyInput(serializers.Serializer):
 
 
 def _visible_system(request, pk):
-    return get_object_or_404(InformationSystem.objects.visible_to(request.user), pk=pk)
+    return get_visible_or_404(request, InformationSystem.objects.all(), pk=pk)
 
 
 class ClassificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

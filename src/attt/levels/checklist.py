@@ -3,6 +3,7 @@ the deployment status computed from it; the owner's security regulation."""
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -48,7 +49,7 @@ class Checklist:
     standard: object
     lines: list
 
-    @property
+    @cached_property
     def counts(self):
         return catalogue.deployment_counts(
             [line.requirement for line in self.lines],
@@ -56,9 +57,7 @@ class Checklist:
 
     @property
     def deployment(self):
-        return catalogue.deployment_status(
-            [line.requirement for line in self.lines],
-            {line.requirement.id: line.status for line in self.lines})
+        return catalogue.status_of_counts(self.counts)
 
     def groups(self):
         """[(group, lines)] in catalogue order, for display."""

@@ -304,7 +304,11 @@ def deployment_counts(requirements, answers):
 
 def deployment_status(requirements, answers):
     """full: all met or not applicable, at least one met; none: nothing met; partial otherwise."""
-    counts = deployment_counts(requirements, answers)
+    return status_of_counts(deployment_counts(requirements, answers))
+
+
+def status_of_counts(counts):
+    """The deployment status of ``deployment_counts`` output."""
     if counts[MET] == 0:
         # Nothing deployed, even if everything was declared not applicable.
         return DEPLOYMENT_NONE

@@ -440,7 +440,7 @@ def reclassification_check(system):
     approved = status.approved_dossier.classification.system_snapshot
     current = system_snapshot(system)
     changed = sorted(name for name in current if approved.get(name) != current[name])
-    if changed == status.changed_fields and bool(changed) == status.reclassification_needed:
+    if changed == status.changed_fields:  # the flag is always set together with the list
         return status
     with transaction.atomic():
         status.reclassification_needed = bool(changed)
