@@ -35,6 +35,11 @@ SCHEMA = {
         },
         "note": TEXT,
         "transitions": {"type": "array", "items": {"$ref": "#/$defs/transition"}},
+        # Where the regime states "the highest level among the criteria met applies" in an article.
+        "highest_level_rule": {
+            "type": "object", "required": ["citation", "vi", "en"], "additionalProperties": False,
+            "properties": {"citation": TEXT, "vi": TEXT, "en": TEXT},
+        },
         "criteria": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/criterion"}},
     },
     "$defs": {
@@ -111,6 +116,7 @@ class Regime:
     criteria: tuple
     transitions: tuple
     source: Path
+    highest_level_rule: dict | None = None
 
     def in_force_on(self, day):
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -141,6 +147,7 @@ def load_file(path):
                           "applies_until": parse_date(item["applies_until"], ["transitions", i], fail)})
             for i, item in enumerate(data.get("transitions", []))),
         source=path,
+        highest_level_rule=data.get("highest_level_rule"),
     )
     if regime.effective_to and regime.effective_to < regime.effective_from:
         fail(["effective_to"], "effective_to is before effective_from")

@@ -94,8 +94,7 @@ BASIS_VALUES = {
     "special": "Cấp đặc biệt", **{f"level_{n}": f"Mức độ {n}" for n in range(1, 5)},
     **SYSTEM_TYPES, **INFORMATION_CLASSES,
 }
-# "The highest level wins" where the regime states it in an article of its own.
-HIGHEST_RULE = {"decree-331": "Nghị định 331/2026/NĐ-CP, Điều 8 khoản 2"}
+# "The highest level wins"; its article, where a regime has one, is in the criteria catalogue.
 HIGHEST_RULE_TEXT = ("Trường hợp hệ thống thông tin đồng thời đáp ứng nhiều tiêu chí thuộc các cấp "
                      "độ khác nhau thì áp dụng cấp độ cao nhất")
 DOCUMENT_SLUGS = {"dossier": "ho-so-cap-do"}
@@ -298,7 +297,8 @@ def _criteria(dossier):
                  "citation": item["citation"], "deciding": item["level"] == level,
                  "mark": "Quyết định cấp độ" if item["level"] == level else ""}
                 for index, item in enumerate(fired, start=1)]
-    citation = HIGHEST_RULE.get(dossier.regime, "")
+    regime = criteria_catalogue.load_catalogue().get(dossier.regime)
+    citation = (regime.highest_level_rule or {}).get("citation", "") if regime else ""
     if not criteria:
         conclusion = ("Chưa có tiêu chí nào được xác định là đáp ứng; cấp độ do chủ quản hệ thống "
                       "thông tin quyết định theo quy định.")
