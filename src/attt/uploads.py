@@ -6,6 +6,7 @@ once) and the hash is kept beside it. Type is checked by extension *and* by the 
 so a renamed executable is refused even when the browser calls it a PDF.
 """
 
+import codecs
 import hashlib
 from pathlib import PurePath
 
@@ -109,15 +110,10 @@ def _check_content(extension, head, upload):
     if magics is None:
         upload.seek(0)
         try:
-            upload.read(min(upload.size, 1024 * 1024)).decode("utf-8")
+            # Not final: a multi-byte character cut at the 1 MiB read boundary is still text.
+            codecs.getincrementaldecoder("utf-8")().decode(upload.read(1024 * 1024), final=False)
         except UnicodeDecodeError:
-            # A multi-byte character cut at the 1 MiB read boundary is still text.
-            upload.seek(0)
-            sample = upload.read(min(upload.size, 1024 * 1024))
-            try:
-                sample[:-3].decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValidationError(_("The file is not UTF-8 text.")) from None
+            raise ValidationError(_("The file is not UTF-8 text.")) from None
         return
     if not any(head.startswith(magic) for magic in magics):
         raise ValidationError(

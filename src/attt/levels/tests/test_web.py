@@ -215,3 +215,17 @@ def test_api_checklist(levels_world, client):
         "requirement": first, "status": "not_applicable", "reason": "Không dùng Wi-Fi"},
         content_type="application/json").json()
     assert answer["counts"]["not_applicable"] == 1
+
+
+def test_text_attachments_must_be_utf8(levels_world):
+    from django.core.exceptions import ValidationError
+
+    w = levels_world
+    services.classify_system(w.officer_a, w.system_a, ANSWERS_L3)
+    dossier = w.system_a.dossiers.get()
+    note = SimpleUploadedFile("ghi-chu.txt", "Sơ đồ mạng nội bộ".encode(), content_type="text/plain")
+    assert services.add_attachment(w.officer_a, dossier, "overview", note).size > 0
+    binary = SimpleUploadedFile("x.txt", b"abc\xff\xfe", content_type="text/plain")
+    with pytest.raises(ValidationError, match="not UTF-8 text"):
+        services.add_attachment(w.officer_a, dossier, "overview", binary)
+    assert dossier.attachments.count() == 1
