@@ -4,46 +4,23 @@ them through the scoping mechanism, on whatever database the environment selects
 Usage: ATTT_VAR_DIR=$(mktemp -d) python bench/inventory_bench.py [--systems 2000] [--orgs 300]
 """
 
-import argparse
 import csv
 import io
-import os
 import resource
-import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attt.settings")
-import django  # noqa: E402
+from common import start, timed  # sets Django up on the environment's database
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from attt.inventory import spreadsheet  # noqa: E402
 from attt.inventory.models import InformationSystem  # noqa: E402
 from attt.tenancy.audit import verify_chain  # noqa: E402
-from attt.testing import make_org, make_user  # noqa: E402
-
-
-def timed(label, func):
-    start = time.perf_counter()
-    result = func()
-    print(f"{label:<48} {time.perf_counter() - start:8.3f} s")
-    return result
+from attt.testing import make_user  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--systems", type=int, default=2000)
-    parser.add_argument("--orgs", type=int, default=300)
-    args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}; systems: {args.systems}; organisations: {args.orgs}")
-
-    root = make_org("ROOT", "national_regulator")
-    ministries = [make_org(f"MIN-{i}", "ministry", root) for i in range(10)]
-    agencies = [make_org(f"AG-{i}", "agency", ministries[i % 10]) for i in range(args.orgs - 11)]
+    args, root, ministries, agencies = start()
     admin = make_user("bench-admin", is_superuser=True)
     officer = make_user("bench-officer", ministries[0], "security_officer")
 

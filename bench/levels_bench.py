@@ -5,17 +5,11 @@ working-day clock, on whatever database the environment selects.
 Usage: ATTT_VAR_DIR=$(mktemp -d) python bench/levels_bench.py [--systems 2000] [--orgs 300]
 """
 
-import argparse
 import datetime
 import os
-import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attt.settings")
-import django  # noqa: E402
+from common import start, timed  # sets Django up on the environment's database
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -26,29 +20,14 @@ from attt.levels.models import LevelStatus  # noqa: E402
 from attt.levels.rollup import counted_systems, missing_systems, rollup  # noqa: E402
 from attt.tenancy import audit  # noqa: E402
 from attt.tenancy.models import Organisation  # noqa: E402
-from attt.testing import make_org, make_user  # noqa: E402
+from attt.testing import make_user  # noqa: E402
 
 ANSWERS = {"system_type": "online_service", "information_classes": ["personal"],
            "data_subjects_basic": 150_000}
 
 
-def timed(label, func):
-    start = time.perf_counter()
-    result = func()
-    print(f"{label:<52} {time.perf_counter() - start:8.3f} s")
-    return result
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--systems", type=int, default=2000)
-    parser.add_argument("--orgs", type=int, default=300)
-    args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}; systems: {args.systems}; organisations: {args.orgs}")
-    root = make_org("ROOT", "national_regulator")
-    ministries = [make_org(f"MIN-{i}", "ministry", root) for i in range(10)]
-    agencies = [make_org(f"AG-{i}", "agency", ministries[i % 10]) for i in range(args.orgs - 11)]
+    args, root, ministries, agencies = start()
     admin = make_user("bench-admin", is_superuser=True)
     supervisor = make_user("bench-supervisor", root, "supervisor")
     InformationSystem.objects.bulk_create(
