@@ -11,6 +11,15 @@ from attt.levels.api import (
     LevelApprovalViewSet,
     SecurityRegulationViewSet,
 )
+from attt.obligations.api import (
+    CalendarFeedViewSet,
+    DutyStatusViewSet,
+    DutyViewSet,
+    EventViewSet,
+    EvidenceViewSet,
+    OrganisationDutiesViewSet,
+    SystemDutiesViewSet,
+)
 from attt.tenancy.api import AuditEntryViewSet, MeViewSet, OrganisationViewSet, RoleAssignmentViewSet
 
 router = DefaultRouter()
@@ -24,6 +33,13 @@ router.register("dossiers", DossierViewSet, basename="dossier")
 router.register("level-approval", LevelApprovalViewSet, basename="levelapproval")
 router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("security-regulations", SecurityRegulationViewSet, basename="securityregulation")
+router.register("obligations/duties", DutyViewSet, basename="duty")
+router.register("obligations/statuses", DutyStatusViewSet, basename="dutystatus")
+router.register("obligations/systems", SystemDutiesViewSet, basename="systemduties")
+router.register("obligations/organisations", OrganisationDutiesViewSet, basename="organisationduties")
+router.register("obligations/evidence", EvidenceViewSet, basename="evidence")
+router.register("obligations/events", EventViewSet, basename="subjectevent")
+router.register("obligations/calendar-feeds", CalendarFeedViewSet, basename="calendarfeed")
 
 app_name = "api"
 

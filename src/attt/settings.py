@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "attt.tenancy",
     "attt.inventory",
     "attt.levels",
+    "attt.obligations",
     "attt.dashboards",
 ]
 

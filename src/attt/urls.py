@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("attt.tenancy.urls")),
     path("", include("attt.inventory.urls")),
     path("", include("attt.levels.urls")),
+    path("", include("attt.obligations.urls")),
     path("", include("attt.dashboards.urls")),
 ]

@@ -25,15 +25,18 @@ class Permission(models.TextChoices):
     PREPARE_LEVEL_DOSSIER = "prepare_level_dossier", _("Prepare security-level dossiers")
     APPRAISE_LEVEL_DOSSIER = "appraise_level_dossier", _("Appraise security-level dossiers")
     APPROVE_LEVEL_DOSSIER = "approve_level_dossier", _("Approve security levels")
+    # Obligations: prove a duty occurrence with a document, record an event that re-opens a duty.
+    RECORD_EVIDENCE = "record_evidence", _("Record evidence of legal duties")
 
 
 P = Permission
 # A role on an organisation grants these permissions on that organisation's whole subtree.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECURITY_OFFICER: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER,
-                                      P.APPRAISE_LEVEL_DOSSIER}),
-    Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.APPROVE_LEVEL_DOSSIER}),
-    Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER}),
+                                      P.APPRAISE_LEVEL_DOSSIER, P.RECORD_EVIDENCE}),
+    Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.APPROVE_LEVEL_DOSSIER,
+                          P.RECORD_EVIDENCE}),
+    Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.RECORD_EVIDENCE}),
     Role.INCIDENT_RESPONDER: frozenset({P.VIEW}),
     Role.SUPERVISOR: frozenset({P.VIEW}),
     # The regulator appraises level 4–5 dossiers of the organisations under it and nothing else.

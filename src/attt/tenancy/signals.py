@@ -8,7 +8,7 @@ from . import audit
 from .models import AuditAction
 
 # Fields that change on their own or must never be copied into the log.
-SKIPPED_FIELDS = {"password", "last_login", "created_at", "updated_at", "path", "depth"}
+SKIPPED_FIELDS = {"password", "token", "last_login", "created_at", "updated_at", "path", "depth"}  # token: secret URLs
 _AUDITED: list[type] = []
 
 

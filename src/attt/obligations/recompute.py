@@ -1,0 +1,147 @@
+"""Turn engine outcomes into stored ``DutyStatus`` rows: fully (``attt obligations recompute``,
+nightly) or incrementally (after a change, for the subjects it touched).
+
+Rows are diffed against what is stored, so a recompute that changes nothing writes nothing.
+"""
+
+import threading
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import engine, subjects
+from .catalogue import catalogue
+from .models import DutyStatus
+
+STORED_FIELDS = ("status", "next_due", "evidence_id", "satisfied_on", "recheck_on")
+BATCH = 2000
+
+
+def today():
+    return timezone.localdate()
+
+
+def outcomes_for(snapshot, on):
+    """Yield (duty, organisation_id, system_id, outcome) for every target subject and duty."""
+    duties = catalogue()
+    system_duties, organisation_duties = duties.for_subject("system"), duties.for_subject("organisation")
+    for system_id in snapshot.target_systems:
+        values = snapshot.systems[system_id]
+        key = subjects.system_key(system_id)
+        events = snapshot.events.get(key, ())
+        for duty in system_duties:
+            outcome = engine.evaluate(duty, values, snapshot.proofs_for(key, duty), events, on)
+            yield duty, values["owner_id"], system_id, outcome
+    for organisation_id in snapshot.target_organisations:
+        values = snapshot.organisations[organisation_id]
+        key = subjects.organisation_key(organisation_id)
+        events = snapshot.events.get(key, ())
+        for duty in organisation_duties:
+            outcome = engine.evaluate(duty, values, snapshot.proofs_for(key, duty), events, on)
+            yield duty, organisation_id, None, outcome
+
+
+def _stored(snapshot, everything):
+    rows = DutyStatus.objects.all()
+    if not everything:
+        rows = rows.filter(Q(system_id__in=snapshot.target_systems)
+                           | Q(system__isnull=True, organisation_id__in=snapshot.target_organisations))
+    return {(row.duty_id, row.system_id if row.system_id else ("o", row.organisation_id)): row
+            for row in rows.only("id", "duty_id", "organisation_id", "system_id", *STORED_FIELDS)
+            .iterator(chunk_size=5000)}
+
+
+def apply(snapshot, on, everything=False, progress=None):
+    """Store the outcomes of ``snapshot``; return counts of created, updated and deleted rows."""
+    stored = _stored(snapshot, everything)
+    create, update, seen = [], [], set()
+    for duty, organisation_id, system_id, outcome in outcomes_for(snapshot, on):
+        if progress:
+            progress()
+        if outcome.status == engine.NOT_APPLICABLE:
+            continue
+        key = (duty.id, system_id if system_id else ("o", organisation_id))
+        seen.add(key)
+        values = {"status": outcome.status, "next_due": outcome.next_due,
+                  "evidence_id": outcome.proof.id if outcome.proof else None,
+                  "satisfied_on": outcome.satisfied_on, "recheck_on": outcome.recheck_on}
+        row = stored.get(key)
+        if row is None:
+            create.append(DutyStatus(duty_id=duty.id, organisation_id=organisation_id, system_id=system_id,
+                                     **values))
+        else:
+            changed = False
+            if row.organisation_id != organisation_id:  # the system moved to another owner
+                row.organisation_id, changed = organisation_id, True
+            for name, value in values.items():
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+                    changed = True
+            if changed:
+                update.append(row)
+    stale = [row.id for key, row in stored.items() if key not in seen]
+    with transaction.atomic():
+        for start in range(0, len(stale), BATCH):
+            DutyStatus.objects.filter(id__in=stale[start:start + BATCH]).delete()
+        DutyStatus.objects.bulk_create(create, batch_size=BATCH)
+        DutyStatus.objects.bulk_update(update, [*STORED_FIELDS, "organisation_id"], batch_size=500)
+    return {"created": len(create), "updated": len(update), "deleted": len(stale)}
+
+
+def recompute_all(on=None, progress=None):
+    snapshot = subjects.load()
+    return apply(snapshot, on or today(), everything=True, progress=progress), snapshot
+
+
+def recompute(system_ids=(), organisation_ids=(), on=None):
+    if not system_ids and not organisation_ids:
+        return {"created": 0, "updated": 0, "deleted": 0}
+    snapshot = subjects.load(set(system_ids), set(organisation_ids))
+    # A system that is gone or retired has no duties any more: drop its rows too.
+    gone = set(system_ids) - snapshot.target_systems
+    result = apply(snapshot, on or today())
+    if gone:
+        result["deleted"] += DutyStatus.objects.filter(system_id__in=gone).delete()[0]
+    return result
+
+
+def refresh_due(on=None):
+    """Recompute the subjects whose stored answer changes today (``recheck_on`` reached)."""
+    on = on or today()
+    due = DutyStatus.objects.filter(recheck_on__lte=on)
+    system_ids = set(due.exclude(system__isnull=True).values_list("system_id", flat=True))
+    organisation_ids = set(due.filter(system__isnull=True).values_list("organisation_id", flat=True))
+    return recompute(system_ids, organisation_ids, on)
+
+
+# --- incremental: collect what changed inside a transaction, recompute once at commit ----------
+
+_pending = threading.local()
+
+
+def mark_changed(system_ids=(), organisation_ids=()):
+    """Recompute these subjects when the current transaction commits (at once outside one).
+
+    Many changes in one transaction (an import of 2,000 systems) cost one recompute. A rolled-back
+    transaction drops its callback, so a pending set whose callback is gone is started afresh.
+    """
+    systems, organisations = {i for i in system_ids if i}, {i for i in organisation_ids if i}
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        recompute(systems, organisations)
+        return
+    state = getattr(_pending, "state", None)
+    if state is None or not any(item[1] is state["flush"] for item in connection.run_on_commit):
+        state = {"systems": set(), "organisations": set()}
+        state["flush"] = lambda: _flush(state)
+        _pending.state = state
+        transaction.on_commit(state["flush"])
+    state["systems"].update(systems)
+    state["organisations"].update(organisations)
+
+
+def _flush(state):
+    if getattr(_pending, "state", None) is state:
+        _pending.state = None
+    recompute(state["systems"], state["organisations"])
