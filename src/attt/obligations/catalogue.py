@@ -199,6 +199,13 @@ def _check_predicate(pred, at, subject, fail):
         if operator not in allowed:
             fail(at + [operator], f"operator {operator!r} does not apply to fact {name!r} "
                                   f"(use {', '.join(allowed)})")
+        values = facts.allowed_values(name)
+        tested = pred[operator] if isinstance(pred[operator], list) else [pred[operator]]
+        if values is not None and operator in ("is", "in"):
+            unknown = [value for value in tested if value not in values]
+            if unknown:
+                fail(at + [operator], f"{name} is never {', '.join(map(repr, unknown))}; "
+                                      f"known values: {', '.join(sorted(values))}")
         return
     keys = set(pred)
     combinators = keys & {"all", "any", "not", "always"}

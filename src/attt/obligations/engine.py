@@ -194,9 +194,12 @@ def _single(due, duty, proofs, today):
     return Outcome(status, due, None, recheck, history=history)
 
 
-def _pending_event(rule, events, proofs, today, remind):
-    """The outcome owed because of the latest listed event, or None when nothing is pending."""
-    dates = [day for kind, day in events if kind in rule["events"] and day <= today]
+def _pending_event(duty, rule, events, proofs, today):
+    """The outcome owed because of the latest listed event, or None when nothing is pending.
+    An event from before the duty existed owes nothing under it."""
+    remind = duty.remind_days_before
+    dates = [day for kind, day in events
+             if kind in rule["events"] and duty.effective_from <= day <= today]
     if not dates:
         return None
     happened = max(dates)
@@ -233,11 +236,11 @@ def evaluate(duty, values, proofs, events, today):
 def _scheduled(duty, values, proofs, events, today):
     schedule = duty.schedule
     if duty.schedule_kind == "on_event":
-        outcome = _pending_event(schedule["on_event"], events, proofs, today, duty.remind_days_before)
+        outcome = _pending_event(duty, schedule["on_event"], events, proofs, today)
         return outcome or Outcome(NOT_APPLICABLE, reason="not_triggered")
     outcome = SCHEDULES[duty.schedule_kind](duty, values, proofs, today)
     if "on_events" in schedule:
-        reopened = _pending_event(schedule["on_events"], events, proofs, today, duty.remind_days_before)
+        reopened = _pending_event(duty, schedule["on_events"], events, proofs, today)
         if reopened is not None and reopened.status != MET and worse(reopened, outcome):
             reopened.history = outcome.history + reopened.history
             reopened.proof = outcome.proof

@@ -49,6 +49,18 @@ ORGANISATION_FACTS = {
 }
 
 
+def allowed_values(name):
+    """The values a text or set fact can take, so that a catalogue typo ("operting") is refused
+    instead of silently never matching. None: any value (dates, numbers, regimes)."""
+    from attt.inventory.models import Hosting, SystemStatus, SystemType
+    from attt.tenancy.models import OrganisationKind
+
+    kinds = set(OrganisationKind.values)
+    return {"system_type": set(SystemType.values), "hosting": set(Hosting.values),
+            "status": set(SystemStatus.values), "owner_kind": kinds, "owner_line_kinds": kinds,
+            "kind": kinds, "line_kinds": kinds, "approved_regime": {"decree-85", "decree-331"}}.get(name)
+
+
 def vocabulary(subject):
     return SYSTEM_FACTS if subject == "system" else ORGANISATION_FACTS
 

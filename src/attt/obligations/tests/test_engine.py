@@ -70,22 +70,22 @@ CASES = [
     ("drill-last-year-only", "D18-3", system(), ["2025-05-10"], [], "2026-06-01", NO_EVIDENCE, "2026-12-31"),
     ("drill-december", "D18-3", system(), ["2025-05-10"], [], "2026-12-10", DUE_SOON, "2026-12-31"),
     ("drill-level-2", "D18-3", system(level=2), [], [], "2026-11-23", NOT_APPLICABLE, None),
-    # Annual report, Decree 331 Form 08: period 15/12–14/12, owner → MPS before 25/12.
-    ("annual-331-early", "N331-7", organisation(), [], [], "2026-11-01", NO_EVIDENCE, "2026-12-25"),
-    ("annual-331-soon", "N331-7", organisation(), [], [], "2026-11-30", DUE_SOON, "2026-12-25"),
-    ("annual-331-overdue", "N331-7", organisation(), [], [], "2026-12-26", OVERDUE, "2026-12-25"),
-    ("annual-331-sent", "N331-7", organisation(), ["2026-12-20"], [], "2026-12-26", MET, "2027-12-25"),
-    ("annual-331-next-year", "N331-7", organisation(), ["2026-12-20"], [], "2027-11-30", DUE_SOON, "2027-12-25"),
+    # Annual report, Decree 331 Form 08: period 15/12–14/12, owner → MPS before 25/12, so the 24th is the last day.
+    ("annual-331-early", "N331-7", organisation(), [], [], "2026-11-01", NO_EVIDENCE, "2026-12-24"),
+    ("annual-331-soon", "N331-7", organisation(), [], [], "2026-11-30", DUE_SOON, "2026-12-24"),
+    ("annual-331-overdue", "N331-7", organisation(), [], [], "2026-12-26", OVERDUE, "2026-12-24"),
+    ("annual-331-sent", "N331-7", organisation(), ["2026-12-20"], [], "2026-12-26", MET, "2027-12-24"),
+    ("annual-331-next-year", "N331-7", organisation(), ["2026-12-20"], [], "2027-11-30", DUE_SOON, "2027-12-24"),
     ("annual-331-missed-then-window", "N331-7", organisation(), ["2026-12-20"], [], "2027-12-26", OVERDUE,
-     "2027-12-25"),
+     "2027-12-24"),
     ("annual-331-no-systems", "N331-7", organisation(owns_systems=False), [], [], "2026-12-26",
      NOT_APPLICABLE, None),
     # Units → owner before 20/12.
     ("annual-unit", "N331-7-U", organisation(owns_systems=False, operates_others_systems=True), [], [],
-     "2026-12-21", OVERDUE, "2026-12-20"),
+     "2026-12-21", OVERDUE, "2026-12-19"),
     # Circular 12 annual report: in force until Decree 331 (18/08/2026).
-    ("annual-tt12-2025", "TT12-4", organisation(), [], [], "2025-12-26", OVERDUE, "2025-12-25"),
-    ("annual-tt12-2025-sent", "TT12-4", organisation(), ["2025-12-22"], [], "2026-01-10", MET, "2026-12-25"),
+    ("annual-tt12-2025", "TT12-4", organisation(), [], [], "2025-12-26", OVERDUE, "2025-12-24"),
+    ("annual-tt12-2025-sent", "TT12-4", organisation(), ["2025-12-22"], [], "2026-01-10", MET, "2026-12-24"),
     ("annual-tt12-after-331", "TT12-4", organisation(), [], [], "2026-09-01", NOT_APPLICABLE, None),
     # Quarterly status report by the 20th of the quarter's last month (CĐ 33).
     ("quarter-q3-overdue", "CD33-6", organisation(), [], [], "2026-09-21", OVERDUE, "2026-09-20"),
