@@ -123,25 +123,24 @@ _pending = threading.local()
 def mark_changed(system_ids=(), organisation_ids=()):
     """Recompute these subjects when the current transaction commits (at once outside one).
 
-    Many changes in one transaction (an import of 2,000 systems) cost one recompute. A rolled-back
-    transaction drops its callback, so a pending set whose callback is gone is started afresh.
+    Many changes in one transaction (an import of 2,000 systems) cost one recompute: every call
+    registers a commit callback, the first one to run recomputes everything collected, the rest
+    find nothing left to do. Subjects of a rolled-back transaction are recomputed with the next.
     """
     systems, organisations = {i for i in system_ids if i}, {i for i in organisation_ids if i}
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if not transaction.get_connection().in_atomic_block:
         recompute(systems, organisations)
         return
     state = getattr(_pending, "state", None)
-    if state is None or not any(item[1] is state["flush"] for item in connection.run_on_commit):
-        state = {"systems": set(), "organisations": set()}
-        state["flush"] = lambda: _flush(state)
-        _pending.state = state
-        transaction.on_commit(state["flush"])
+    if state is None or state["done"]:
+        state = _pending.state = {"systems": set(), "organisations": set(), "done": False}
     state["systems"].update(systems)
     state["organisations"].update(organisations)
+    transaction.on_commit(lambda: _flush(state))
 
 
 def _flush(state):
-    if getattr(_pending, "state", None) is state:
-        _pending.state = None
+    if state["done"]:
+        return
+    state["done"] = True
     recompute(state["systems"], state["organisations"])
