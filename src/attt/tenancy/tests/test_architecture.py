@@ -53,3 +53,22 @@ def test_files_stay_small():
         if "migrations" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > 600
     ]
     assert not too_long, too_long
+
+
+# Rooms from the bottom up: a room may import the rooms below it, never one above it (a higher
+# room reaches a lower room's pages through registries such as inventory/panels.py).
+ROOMS = ["tenancy", "inventory", "levels", "obligations", "dashboards"]
+
+
+def test_rooms_import_only_downwards():
+    offences = []
+    for index, room in enumerate(ROOMS):
+        above = set(ROOMS[index + 1:])
+        for path in (PACKAGE / room).rglob("*.py"):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            for module in imported_modules(path):
+                parts = module.split(".")
+                if len(parts) > 1 and parts[0] == "attt" and parts[1] in above:
+                    offences.append(f"{path.relative_to(PACKAGE)} imports {module}")
+    assert not offences, "\n".join(offences)
