@@ -42,13 +42,18 @@ def outcomes_for(snapshot, on):
             yield duty, organisation_id, None, outcome
 
 
+COLUMNS = (*STORED_FIELDS, "organisation_id")
+
+
 def _stored(snapshot, everything):
+    """key → (id, status, next_due, evidence_id, satisfied_on, recheck_on, organisation_id): plain
+    tuples, since a full recompute holds a quarter of a million of them."""
     rows = DutyStatus.objects.all()
     if not everything:
         rows = rows.filter(Q(system_id__in=snapshot.target_systems)
                            | Q(system__isnull=True, organisation_id__in=snapshot.target_organisations))
-    return {(row.duty_id, row.system_id if row.system_id else ("o", row.organisation_id)): row
-            for row in rows.only("id", "duty_id", "organisation_id", "system_id", *STORED_FIELDS)
+    return {(duty_id, system_id if system_id else ("o", values[-1])): (pk, *values)
+            for pk, duty_id, system_id, *values in rows.values_list("id", "duty_id", "system_id", *COLUMNS)
             .iterator(chunk_size=5000)}
 
 
@@ -63,24 +68,14 @@ def apply(snapshot, on, everything=False, progress=None):
             continue
         key = (duty.id, system_id if system_id else ("o", organisation_id))
         seen.add(key)
-        values = {"status": outcome.status, "next_due": outcome.next_due,
-                  "evidence_id": outcome.proof.id if outcome.proof else None,
-                  "satisfied_on": outcome.satisfied_on, "recheck_on": outcome.recheck_on}
+        values = (outcome.status, outcome.next_due, outcome.proof.id if outcome.proof else None,
+                  outcome.satisfied_on, outcome.recheck_on, organisation_id)
         row = stored.get(key)
         if row is None:
-            create.append(DutyStatus(duty_id=duty.id, organisation_id=organisation_id, system_id=system_id,
-                                     **values))
-        else:
-            changed = False
-            if row.organisation_id != organisation_id:  # the system moved to another owner
-                row.organisation_id, changed = organisation_id, True
-            for name, value in values.items():
-                if getattr(row, name) != value:
-                    setattr(row, name, value)
-                    changed = True
-            if changed:
-                update.append(row)
-    stale = [row.id for key, row in stored.items() if key not in seen]
+            create.append(DutyStatus(duty_id=duty.id, system_id=system_id, **dict(zip(COLUMNS, values))))
+        elif row[1:] != values:  # organisation_id differs when the system moved to another owner
+            update.append([*values, row[0]])
+    stale = [row[0] for key, row in stored.items() if key not in seen]
     with transaction.atomic():
         for start in range(0, len(stale), BATCH):
             DutyStatus.objects.filter(id__in=stale[start:start + BATCH]).delete()
@@ -90,18 +85,17 @@ def apply(snapshot, on, everything=False, progress=None):
 
 
 def _update(rows):
-    """One parameterised UPDATE run for many rows: Django's bulk_update builds CASE expressions that
-    take seconds per thousand rows on SQLite; executemany takes milliseconds."""
+    """One parameterised UPDATE run for many rows ([*COLUMNS values, id]): Django's bulk_update
+    builds CASE expressions that take seconds per thousand rows on SQLite; executemany takes
+    milliseconds."""
     if not rows:
         return
     table = connection.ops.quote_name(DutyStatus._meta.db_table)
-    columns = [*STORED_FIELDS, "organisation_id"]
-    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in columns)
+    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in COLUMNS)
     sql = f"UPDATE {table} SET {assignments} WHERE id = %s"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [[getattr(row, name) for name in columns] + [row.pk]
-                                     for row in rows[start:start + BATCH]])
+            cursor.executemany(sql, rows[start:start + BATCH])
 
 
 def recompute_all(on=None, progress=None):
