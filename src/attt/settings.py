@@ -118,13 +118,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Task queue -----------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "attt", "url": REDIS_URL, "immediate": False}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "attt", "url": REDIS_URL, "immediate": False, "utc": False}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "attt",
         "filename": os.environ.get("ATTT_HUEY_PATH", str(VAR_DIR / "huey.sqlite3")),
         "immediate": env_bool("ATTT_HUEY_IMMEDIATE", False),
+        # Periodic tasks are written in local time (TIME_ZONE, which Django exports as TZ): 01:30 is
+        # 01:30 in Hà Nội, not in UTC.
+        "utc": False,
     }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -170,6 +173,10 @@ EMAIL_HOST_USER = os.environ.get("ATTT_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ATTT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ATTT_EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("ATTT_EMAIL_FROM", "attt@localhost")
+# Days a duty may stay overdue before the supervising organisation is told (obligations/reminders.py).
+ATTT_ESCALATION_DAYS = int(os.environ.get("ATTT_ESCALATION_DAYS", 14))
+# The address people reach ATTT at, for links in e-mails sent by background jobs.
+ATTT_BASE_URL = os.environ.get("ATTT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -239,8 +239,10 @@ if __name__ == "__main__":
 def _register_rooms():
     # Each room's commands live beside its own concerns; imported last, they reuse the helpers above.
     from .levels import levels_app
+    from .obligations import obligations_app
 
     app.add_typer(levels_app, name="levels")
+    app.add_typer(obligations_app, name="obligations")
 
 
 _register_rooms()

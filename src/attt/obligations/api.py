@@ -125,7 +125,7 @@ class SystemDutiesViewSet(viewsets.ViewSet):
         lines = services.system_duties(system)
         if request.query_params.get("applicable"):
             lines = [line for line in lines if line.applicable]
-        return Response({"system": system.pk, "duties": [_line_data(line) for line in lines]})
+        return Response({"system": system.pk, "system_name": system.name, "duties": [_line_data(line) for line in lines]})
 
 
 class OrganisationDutiesViewSet(viewsets.ViewSet):

@@ -14,7 +14,7 @@ from attt.tenancy.access import current_organisation, get_visible_or_404, visibl
 from attt.tenancy.models import Organisation
 
 from . import board as board_service
-from . import services
+from . import ical, services
 from .catalogue import catalogue
 from .forms import EventForm, EvidenceForm, WithdrawForm
 from .models import CalendarFeed, DutyState, DutyStatus, Evidence, EvidenceDocument
@@ -210,8 +210,8 @@ def feed_ics(request, token):
     if feed.organisation is not None:
         rows = rows.within(feed.organisation)
         title = f"{title} – {feed.organisation.code}"
-    from . import ical  # noqa: PLC0415 - only the feed needs the icalendar package
-
+    # Built whole (a scope's upcoming dates are a few thousand events at most) while the request's
+    # language is still active.
     body = ical.calendar_bytes(rows, title, request.build_absolute_uri("/").rstrip("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="attt-duties.ics"'
