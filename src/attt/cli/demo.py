@@ -162,6 +162,9 @@ def load_demo() -> dict:
         from .demo_levels import load_levels_demo
 
         load_levels_demo(admin)
+        from .demo_obligations import load_obligations_demo
+
+        load_obligations_demo(admin)
     logins = [(ADMIN_USERNAME, "—", "platform administrator")]
     logins += [(u, org, str(Role(role).label)) for u, _n, org, role in USERS]
     return {"password": DEMO_PASSWORD, "logins": logins}

@@ -289,6 +289,12 @@ def load_catalogue(directory=CATALOGUE_DIR):
             duties.append(duty)
     if not duties:
         raise CatalogueError(directory, None, f"no {GLOB} file")
+    # Instruments in the order the law made them (Decree 85 first, Decree 331 last), duties in file order.
+    first = {}
+    for duty in duties:
+        first[duty.instrument.slug] = min(first.get(duty.instrument.slug, duty.effective_from), duty.effective_from)
+    position = {duty.id: index for index, duty in enumerate(duties)}
+    duties.sort(key=lambda duty: (first[duty.instrument.slug], duty.instrument.slug, position[duty.id]))
     return Catalogue(tuple(duties), evidence_kinds, events)
 
 

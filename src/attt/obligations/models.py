@@ -25,7 +25,19 @@ class SubjectScopedQuerySet(ScopedQuerySet):
     scope_fields = ("organisation", "system__operator")
 
 
-class Evidence(models.Model):
+class OnSubject:
+    """Rows about a system (in its history) or about an organisation itself, scoped by the subject."""
+
+    @property
+    def audit_organisation(self):
+        return self.organisation
+
+    @property
+    def audit_anchor(self):
+        return self.system if self.system_id else self
+
+
+class Evidence(OnSubject, models.Model):
     """One act that satisfies duty occurrences: a scan import, an approved plan, a drill, an
     approval decision, a report sent, or a document uploaded by hand.
 
@@ -63,14 +75,6 @@ class Evidence(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_organisation(self):
-        return self.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.system if self.system_id else self
-
 
 class DocumentQuerySet(ScopedQuerySet):
     scope_fields = ("evidence__organisation", "evidence__system__operator")
@@ -90,7 +94,7 @@ class EvidenceDocument(StoredFile):
         return self.evidence.audit_anchor
 
 
-class SubjectEvent(models.Model):
+class SubjectEvent(OnSubject, models.Model):
     """Something that re-opens a duty: a system change, a first classification, an incident."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -109,14 +113,6 @@ class SubjectEvent(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
         indexes = [models.Index(fields=["system", "kind"]), models.Index(fields=["organisation", "kind"])]
-
-    @property
-    def audit_organisation(self):
-        return self.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.system if self.system_id else self
 
 
 class DutyStatus(models.Model):

@@ -5,7 +5,13 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from attt.inventory.models import InformationSystem
-from attt.levels.models import ApprovalDecision, ClassificationRecord, Dossier, LevelStatus, SecurityRegulation
+from attt.levels.models import (
+    ApprovalDecision,
+    ClassificationRecord,
+    Dossier,
+    LevelStatus,
+    SecurityRegulation,
+)
 from attt.levels.models.dossiers import SNAPSHOT_FIELDS
 from attt.tenancy.models import Organisation
 

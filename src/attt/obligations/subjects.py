@@ -8,7 +8,12 @@ A full recompute loads every subject at once; an incremental one loads a handful
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from attt.inventory.models import InformationClass, InformationSystem, SystemStatus, SystemType
+from attt.inventory.models import (
+    InformationClass,
+    InformationSystem,
+    SystemStatus,
+    SystemType,
+)
 from attt.levels.models import ClassificationRecord, Dossier, LevelStatus
 from attt.tenancy.models import Organisation, OrganisationKind, path_ids
 

@@ -9,12 +9,12 @@ import os
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import re  # noqa: E402
-import shutil  # noqa: E402
-from datetime import date  # noqa: E402
-from pathlib import Path  # noqa: E402
+import re
+import shutil
+from datetime import date
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -23,24 +23,11 @@ SCREENS = Path("/tmp/attt-screens")
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/attt
 VI_PO = PACKAGE_DIR / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 VI_MO = VI_PO.with_suffix(".mo")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 TIMEOUT_MS = 10_000
 
 
 # --- Fixtures -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed")
-    with playwright_sync.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -11,33 +11,19 @@ import os
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import re  # noqa: E402
-import shutil  # noqa: E402
+import re
 
-import pytest  # noqa: E402
+import pytest
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 TIMEOUT_MS = 10_000
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 # --- Fixtures -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed")
-    with playwright_sync.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -51,15 +37,8 @@ def levels_world(transactional_db, world):
 
 
 @pytest.fixture
-def page(browser, live_server, levels_world):
-    """A Vietnamese-speaking browser on the live server."""
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.failed_assets = []
-    page.on("response", lambda r: r.status >= 400 and "/static/" in r.url and page.failed_assets.append(r.url))
-    yield page
-    context.close()
+def page(browser_page, levels_world):
+    return browser_page
 
 
 # --- Helpers --------------------------------------------------------------------------------

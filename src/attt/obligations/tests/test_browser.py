@@ -5,38 +5,22 @@ import os
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an asyncio loop here
 
-import re  # noqa: E402
-import shutil  # noqa: E402
+import re
 
-import pytest  # noqa: E402
-from django.utils import timezone  # noqa: E402
+import pytest
+from django.utils import timezone
 
-from attt.levels.tests.test_browser import CHROMIUM_ARGS, PDF_BYTES, TIMEOUT_MS, log_in, switch_user  # noqa: E402
+from attt.levels.tests.test_browser import PDF_BYTES, log_in, switch_user
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed")
-    with playwright_sync.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, world):
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.failed_assets = []
-    page.on("response", lambda r: r.status >= 400 and "/static/" in r.url and page.failed_assets.append(r.url))
-    yield page
-    context.close()
+def page(browser_page, transactional_db, world):
+    return browser_page
 
 
 @pytest.mark.browser

@@ -7,7 +7,14 @@ import pytest
 
 from attt.obligations import engine
 from attt.obligations.catalogue import catalogue
-from attt.obligations.engine import DUE_SOON, MET, NO_EVIDENCE, NOT_APPLICABLE, OVERDUE, Proof
+from attt.obligations.engine import (
+    DUE_SOON,
+    MET,
+    NO_EVIDENCE,
+    NOT_APPLICABLE,
+    OVERDUE,
+    Proof,
+)
 
 D = datetime.date.fromisoformat
 
