@@ -76,6 +76,9 @@ def record(source=None, *, kind, occurred_on, title, system=None, organisation=N
 def withdraw(source=None, *, evidence=None, reason=""):
     """Withdraw the evidence recorded for ``source`` (or one row): it no longer proves anything,
     but stays on record for the history."""
+    if (source is None) == (evidence is None):
+        # Without this, withdraw() would match every row recorded without a source (all uploads).
+        raise ValueError("withdraw needs exactly one of a source object or an evidence row")
     rows = Evidence.objects.filter(withdrawn_at__isnull=True)
     if evidence is not None:
         rows = rows.filter(pk=evidence.pk)

@@ -75,6 +75,13 @@ def test_recording_twice_from_one_source_updates_one_row(world):
     assert evidence.withdraw(decision_like) == 1
 
 
+def test_withdraw_needs_a_source_or_a_row(world):
+    services.upload_evidence(world.officer_a, "D18-1", TODAY, "hand upload", system=world.system_a)
+    with pytest.raises(ValueError):
+        evidence.withdraw()
+    assert Evidence.objects.filter(withdrawn_at__isnull=True).count() == 1
+
+
 def test_unknown_kind_or_event_is_refused(world):
     with pytest.raises(ValidationError):
         evidence.record(kind="horoscope", system=world.system_a, occurred_on=TODAY, title="x")
