@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from attt.inventory.models import InformationSystem
 from attt.tenancy.access import get_visible_or_404, visible
-from attt.tenancy.forms import apply_errors
+from attt.tenancy.forms import apply_errors, flash_errors
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 
@@ -34,12 +34,6 @@ from .models import (
     RequirementEvidence,
     SecurityRegulation,
 )
-
-
-def _flash(request, exc):
-    """A service's ValidationError as one message per problem (field errors flattened)."""
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def level_panel(request, system):
@@ -177,7 +171,7 @@ def dossier_step(request, pk, step):
                              data["issuer"], data["signed_file"])
             messages.success(request, _("Level approved."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     except PermissionDenied as exc:
         # A wrong actor is told who must act, on the dossier page itself.
         messages.error(request, str(exc))
@@ -197,7 +191,7 @@ def attachment_add(request, pk):
                                 form.cleaned_data["file"])
         messages.success(request, _("File attached."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     return redirect("dossier-detail", dossier.pk)
 
 
@@ -266,7 +260,7 @@ def checklist(request, pk):
                     checklist_service.add_evidence(request.user, answer, request.FILES["evidence"])
                 messages.success(request, _("Requirement updated."))
             except ValidationError as exc:
-                _flash(request, exc)
+                flash_errors(request, exc)
         else:
             messages.error(request, _("Choose a status for the requirement."))
         return redirect(f"{request.path}#req-{request.POST.get('requirement', '')}")

@@ -63,8 +63,7 @@ def system_board(statuses, systems, status=None, instrument=None, query=None):
             by_system[system_id][duty_id] = (state, due)
             present.add(duty_id)
     columns = [duty for duty in columns if duty.id in present]
-    labels = dict(DutyState.choices)
-    labels = {key: str(value) for key, value in labels.items()}
+    labels = {key: str(value) for key, value in DutyState.choices}
     empty = f'<td class="duty duty-none" title="{escape(_("Not applicable"))}">—</td>'
     counts = {duty.id: Counter() for duty in columns}
     totals = Counter()

@@ -178,11 +178,12 @@ class Catalogue:
     def by_id(self):
         return {duty.id: duty for duty in self.duties}
 
-    def for_subject(self, subject):
-        return [duty for duty in self.duties if duty.subject == subject]
+    @functools.cached_property
+    def _by_subject(self):
+        return {subject: [duty for duty in self.duties if duty.subject == subject] for subject in SUBJECTS}
 
-    def accepting(self, kind):
-        return [duty for duty in self.duties if kind in duty.evidence_kinds]
+    def for_subject(self, subject):
+        return self._by_subject[subject]
 
 
 def _check_predicate(pred, at, subject, fail):

@@ -144,10 +144,6 @@ class DutyStatus(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "status"]), models.Index(fields=["status", "next_due"])]
 
-    @property
-    def subject_key(self):
-        return (self.duty_id, self.organisation_id, self.system_id)
-
 
 class ReminderKind(models.TextChoices):
     BEFORE = "before", _("Reminder before the due date")

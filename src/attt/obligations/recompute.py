@@ -25,21 +25,9 @@ def today():
 def outcomes_for(snapshot, on):
     """Yield (duty, organisation_id, system_id, outcome) for every target subject and duty."""
     duties = catalogue()
-    system_duties, organisation_duties = duties.for_subject("system"), duties.for_subject("organisation")
-    for system_id in snapshot.target_systems:
-        values = snapshot.systems[system_id]
-        key = subjects.system_key(system_id)
-        events = snapshot.events.get(key, ())
-        for duty in system_duties:
-            outcome = engine.evaluate(duty, values, snapshot.proofs_for(key, duty), events, on)
-            yield duty, values["owner_id"], system_id, outcome
-    for organisation_id in snapshot.target_organisations:
-        values = snapshot.organisations[organisation_id]
-        key = subjects.organisation_key(organisation_id)
-        events = snapshot.events.get(key, ())
-        for duty in organisation_duties:
-            outcome = engine.evaluate(duty, values, snapshot.proofs_for(key, duty), events, on)
-            yield duty, organisation_id, None, outcome
+    for key, facts, organisation_id, system_id in snapshot.subjects():
+        for duty in duties.for_subject(key[0]):
+            yield duty, organisation_id, system_id, snapshot.evaluate(key, facts, duty, on)
 
 
 COLUMNS = (*STORED_FIELDS, "organisation_id")

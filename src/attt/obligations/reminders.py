@@ -38,16 +38,15 @@ OWNER_ROLES = (Role.SECURITY_OFFICER, Role.HEAD)
 ESCALATION_ROLES = (Role.SECURITY_OFFICER, Role.HEAD, Role.SUPERVISOR)
 CHUNK = 500
 TEMPLATE = "obligations/email/{kind}.{language}.txt"
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def base_url():
-    """Where the links in the mails point (``ATTT_BASE_URL`` when set)."""
-    return (getattr(settings, "ATTT_BASE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
+    """Where the links in the mails point (``ATTT_BASE_URL``, defaults in settings.py)."""
+    return settings.ATTT_BASE_URL.rstrip("/")
 
 
 def escalation_days():
-    return int(getattr(settings, "ATTT_ESCALATION_DAYS", 14))
+    return settings.ATTT_ESCALATION_DAYS
 
 
 class Recipients:

@@ -37,7 +37,7 @@ def _lines(key, values, snapshot, subject, on, rows):
     lines = []
     for duty in catalogue().for_subject(subject):
         proofs = snapshot.proofs_for(key, duty)
-        outcome = engine.evaluate(duty, values, proofs, snapshot.events.get(key, ()), on)
+        outcome = snapshot.evaluate(key, values, duty, on)
         accepted = [by_id[proof.id] for proof in sorted(proofs, key=lambda p: p.occurred_on, reverse=True)
                     if proof.id in by_id]
         lines.append(DutyLine(duty, outcome, accepted))

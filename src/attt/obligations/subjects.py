@@ -8,6 +8,8 @@ A full recompute loads every subject at once; an incremental one loads a handful
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from attt.inventory.models import (
     InformationClass,
     InformationSystem,
@@ -17,6 +19,7 @@ from attt.inventory.models import (
 from attt.levels.models import ClassificationRecord, Dossier, LevelStatus
 from attt.tenancy.models import Organisation, OrganisationKind, path_ids
 
+from . import engine
 from .engine import Proof
 from .models import Evidence, SubjectEvent
 
@@ -37,6 +40,17 @@ class Snapshot:
     def proofs_for(self, key, duty):
         return [proof for kind, duty_id, proof in self.proofs.get(key, ())
                 if kind in duty.evidence_kinds and duty_id in ("", duty.id)]
+
+    def subjects(self):
+        """(key, facts, organisation id, system id) of every target: systems, then organisations."""
+        for system_id in self.target_systems:
+            facts = self.systems[system_id]
+            yield system_key(system_id), facts, facts["owner_id"], system_id
+        for organisation_id in self.target_organisations:
+            yield organisation_key(organisation_id), self.organisations[organisation_id], organisation_id, None
+
+    def evaluate(self, key, facts, duty, on):
+        return engine.evaluate(duty, facts, self.proofs_for(key, duty), self.events.get(key, ()), on)
 
 
 def system_key(system_id):
@@ -146,7 +160,6 @@ def load(system_ids=None, organisation_ids=None):
         rows = list(systems.filter(id__in=wanted).values_list(*SYSTEM_FIELDS))
         snapshot.target_systems = {row[0] for row in rows}
         if snapshot.target_organisations:  # an organisation's facts come from its systems
-            from django.db.models import Q
             ids = snapshot.target_organisations
             rows += list(systems.filter(Q(owner_id__in=ids) | Q(operator_id__in=ids) | Q(security_unit_id__in=ids))
                          .exclude(id__in=wanted).values_list(*SYSTEM_FIELDS))
@@ -169,8 +182,6 @@ def load(system_ids=None, organisation_ids=None):
 
 
 def _load_evidence_and_events(snapshot, everything):
-    from django.db.models import Q
-
     def subject_filter(queryset):
         if everything:
             return queryset

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from attt.inventory.models import InformationSystem
 from attt.tenancy.access import current_organisation, get_visible_or_404, visible
+from attt.tenancy.forms import flash_errors
 from attt.tenancy.models import Organisation
 
 from . import board as board_service
@@ -22,9 +23,12 @@ from .models import CalendarFeed, DutyState, DutyStatus, Evidence, EvidenceDocum
 TABS = ("systems", "organisations", "rollup")
 
 
-def _flash(request, exc):
-    for message in exc.messages:
-        messages.error(request, message)
+def _flash_form(request, form):
+    """An invalid form of a page that redirects: one message per problem, named by its field."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def obligations_panel(request, system):
@@ -91,10 +95,10 @@ def organisation_duties(request, code):
 
 def _subject_from_post(request):
     if request.POST.get("system"):
-        system = get_visible_or_404(request, InformationSystem.objects.select_related("owner", "operator"),
-                                    pk=request.POST["system"]) if request.POST["system"].isdigit() else None
-        if system is None:
+        if not request.POST["system"].isdigit():
             raise Http404
+        system = get_visible_or_404(request, InformationSystem.objects.select_related("owner", "operator"),
+                                    pk=request.POST["system"])
         return system, None, redirect("obligation-system", system.pk)
     organisation = get_visible_or_404(request, Organisation.objects.all(), code=request.POST.get("organisation", ""))
     return None, organisation, redirect("obligation-organisation", organisation.code)
@@ -106,19 +110,15 @@ def evidence_add(request):
     system, organisation, back = _subject_from_post(request)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+        _flash_form(request, form)
         return back
     data = form.cleaned_data
     try:
         services.upload_evidence(request.user, data["duty_id"], data["occurred_on"], data["title"],
                                  upload=data.get("file"), note=data.get("note", ""), system=system,
                                  organisation=organisation)
-    except (ValidationError, PermissionDenied) as exc:
-        if isinstance(exc, PermissionDenied):
-            raise
-        _flash(request, exc)
+    except ValidationError as exc:
+        flash_errors(request, exc)
         return back
     messages.success(request, _("Evidence recorded; the duty's status is updated."))
     return back
@@ -135,11 +135,9 @@ def event_add(request):
                                          form.cleaned_data["description"], system=system, organisation=organisation)
             messages.success(request, _("Event recorded."))
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _flash_form(request, form)
     return back
 
 
@@ -152,7 +150,7 @@ def evidence_withdraw(request, pk):
         services.withdraw_evidence(request.user, row, form.data.get("reason", ""))
         messages.success(request, _("Evidence withdrawn."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     if row.system_id:
         return redirect("obligation-system", row.system_id)
     return redirect("obligation-organisation", row.organisation.code)

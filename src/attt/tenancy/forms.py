@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation
@@ -36,6 +37,13 @@ class RoleAssignmentForm(forms.Form):
     password = forms.CharField(
         label=_("initial password (new user)"), required=False, widget=forms.PasswordInput(render_value=False)
     )
+
+
+def flash_errors(request, exc):
+    """A service's ValidationError as one message per problem (field errors flattened), for a
+    view that redirects instead of re-rendering a form."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def apply_errors(form, exc):
