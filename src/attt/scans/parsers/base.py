@@ -1,0 +1,431 @@
+"""What every scanner parser shares: the normalised finding, the one error, and safe streaming readers.
+
+A parser module (one per format, registered in ``parsers/__init__.py``) defines::
+
+    NAME = "nessus_xml"          # unique format id
+    TOOL = "nessus"              # tool family: re-imports of one family share findings
+    LABEL = "Nessus / Tenable (.nessus XML)"
+    def detects(sniff: Sniff) -> bool: ...      # from content only, never the file name
+    def parse(path: Path, report: ReportInfo, sniff: Sniff) -> Iterator[Finding]: ...
+
+``parse`` streams: it yields plain ``Finding`` objects one by one (never ORM objects, never a
+list of the whole file) and raises ``ParseError`` with a message a security officer can act on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import ijson
+from lxml import etree
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+EVIDENCE_LIMIT = 4000  # characters of raw tool output kept per finding
+TEXT_LIMIT = 20000  # description / solution
+HEAD_BYTES = 64 * 1024
+JSON_SNIFF_EVENTS = 5000
+CVE_PATTERN = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
+CWE_PATTERN = re.compile(r"CWE[-_: ]?(\d{1,5})", re.IGNORECASE)
+
+
+class ParseError(Exception):
+    """The file cannot be imported; the message names the problem (shown to the user as is)."""
+
+
+@dataclass(slots=True)
+class Finding:
+    title: str
+    severity: str = "info"  # one of SEVERITIES, mapped from the tool's own scale
+    tool_severity: str = ""  # the tool's own word or number, kept for the auditor
+    tool_id: str = ""  # plugin / rule / template / QID: what the tool calls this check
+    unique_id: str = ""  # the tool's own id of *this* finding, only where the tool makes it stable
+    cvss_v2_vector: str = ""
+    cvss_v2_score: float | None = None
+    cvss_v3_vector: str = ""
+    cvss_v3_score: float | None = None
+    cvss_v4_vector: str = ""
+    cvss_v4_score: float | None = None
+    cves: list[str] = field(default_factory=list)
+    cwes: list[int] = field(default_factory=list)
+    epss_score: float | None = None
+    epss_percentile: float | None = None
+    kev: bool | None = None
+    host_ip: str = ""
+    host_fqdn: str = ""
+    port: int | None = None
+    protocol: str = ""  # tcp / udp / … lower case
+    url: str = ""
+    component: str = ""  # package, library, image or file the finding is in
+    version: str = ""
+    fixed_version: str = ""
+    file_path: str = ""  # source-code findings (SARIF, Semgrep, Bandit)
+    line: int | None = None
+    description: str = ""
+    solution: str = ""
+    references: list[str] = field(default_factory=list)
+    evidence: str = ""  # bounded raw output (plugin output, matched string, request)
+
+    def clean(self) -> Finding:
+        """Bound and normalise every field; parsers call nothing else before yielding."""
+        self.title = _one_line(self.title)[:500] or _one_line(self.tool_id)[:500] or "(untitled)"
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity {self.severity!r} is not one of {SEVERITIES}")
+        self.tool_severity = str(self.tool_severity or "")[:40]
+        self.tool_id = str(self.tool_id or "")[:200]
+        self.unique_id = str(self.unique_id or "")[:200]
+        self.cves = sorted({c.upper() for c in self.cves if c and CVE_PATTERN.fullmatch(c.strip())})[:200]
+        self.cwes = sorted({int(c) for c in self.cwes if c is not None and 0 < int(c) < 100000})[:50]
+        for name in ("cvss_v2_score", "cvss_v3_score", "cvss_v4_score"):
+            value = getattr(self, name)
+            setattr(self, name, value if value is not None and 0 <= value <= 10 else None)
+        for name in ("epss_score", "epss_percentile"):
+            value = getattr(self, name)
+            setattr(self, name, value if value is not None and 0 <= value <= 1 else None)
+        self.host_ip = str(self.host_ip or "").strip()[:45]
+        self.host_fqdn = str(self.host_fqdn or "").strip().rstrip(".").lower()[:253]
+        if self.port is not None and not 0 <= self.port <= 65535:
+            self.port = None
+        self.protocol = str(self.protocol or "").strip().lower()[:10]
+        for name, limit in (("url", 2000), ("component", 500), ("version", 200), ("fixed_version", 500),
+                            ("file_path", 1000), ("cvss_v2_vector", 200), ("cvss_v3_vector", 200),
+                            ("cvss_v4_vector", 300)):
+            setattr(self, name, str(getattr(self, name) or "").strip()[:limit])
+        self.description = str(self.description or "").strip()[:TEXT_LIMIT]
+        self.solution = str(self.solution or "").strip()[:TEXT_LIMIT]
+        self.evidence = str(self.evidence or "")[:EVIDENCE_LIMIT]
+        self.references = list(dict.fromkeys(r.strip()[:1000] for r in self.references if r and r.strip()))[:50]
+        return self
+
+
+@dataclass
+class ReportInfo:
+    """Facts about the report as a whole, filled in by the parser while it streams."""
+
+    tool_version: str = ""
+    scanned_at: datetime | None = None  # when the scan ran, if the report says so
+    hosts: dict = field(default_factory=dict)  # (ip, fqdn) -> True: every host scanned, even clean ones
+
+    def saw_host(self, ip: str = "", fqdn: str = ""):
+        ip, fqdn = (ip or "").strip(), (fqdn or "").strip().rstrip(".").lower()
+        if ip or fqdn:
+            self.hosts[(ip, fqdn)] = True
+
+
+@dataclass
+class Sniff:
+    """What the first bytes of a file say about it; each parser's ``detects`` reads this only."""
+
+    kind: str  # "xml" | "json" | "jsonl" | "csv" | "text"
+    head: str  # the first HEAD_BYTES decoded as text
+    xml_root: str = ""  # local name of the root element
+    xml_children: tuple = ()  # local names of the first elements below the root (document order)
+    xml_root_attrs: dict = field(default_factory=dict)
+    json_top: str = ""  # "object" | "array" | "null" (for kind json/jsonl)
+    json_keys: frozenset = frozenset()  # key paths seen early, ijson style: "runs", "item.template-id"
+    lines: tuple = ()  # the first text lines (CSV and text)
+
+    def has_keys(self, *keys) -> bool:
+        return all(key in self.json_keys for key in keys)
+
+    def csv_header(self, max_skip: int = 6) -> list[str] | None:
+        """The first line (within ``max_skip``) that looks like a CSV header, as lower-case names."""
+        for line in self.lines[:max_skip + 1]:
+            row = next(csv.reader([line], delimiter=csv_delimiter(line)), [])
+            if len(row) >= 3:
+                return [cell.strip().strip("\ufeff").lower() for cell in row]
+        return None
+
+
+# --- Safe streaming readers -------------------------------------------------------------------
+
+def xml_events(path: Path, events=("end",), tag=None):
+    """lxml iterparse that resolves no entity, loads no DTD and fetches nothing.
+
+    Callers must ``clear(element)`` what they have used so memory stays flat.
+    """
+    try:
+        for event, element in etree.iterparse(
+                str(path), events=events, tag=tag, resolve_entities=False, no_network=True, load_dtd=False,
+                dtd_validation=False, huge_tree=True, remove_comments=True, remove_pis=True):
+            yield event, element
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(f"The XML is malformed or truncated (line {exc.lineno}): {exc.msg}") from None
+
+
+def clear(element):
+    """Free an element and the already-processed siblings before it (iterparse keeps them otherwise)."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def local(tag) -> str:
+    """Tag name without its namespace."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def child_text(element, name: str, default: str = "") -> str:
+    """Text of the first direct child called ``name`` (namespace ignored), stripped."""
+    for child in element:
+        if local(child.tag) == name:
+            return (child.text or "").strip()
+    return default
+
+
+def all_text(element) -> str:
+    return "".join(element.itertext()).strip() if element is not None else ""
+
+
+def json_items(path: Path, prefix: str):
+    """Stream the JSON values at ``prefix`` (ijson syntax: ``"matches.item"``)."""
+    with open(path, "rb") as handle:
+        try:
+            yield from ijson.items(handle, prefix, use_float=True)
+        except ijson.JSONError as exc:
+            raise ParseError(f"The JSON is malformed or truncated: {exc}") from None
+
+
+def json_lines(path: Path):
+    """Stream the objects of a JSON Lines file (blank lines skipped)."""
+    with open(path, encoding="utf-8", errors="strict") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ParseError(f"Line {number} is not valid JSON: {exc.msg}") from None
+            if not isinstance(value, dict):
+                raise ParseError(f"Line {number} is not a JSON object.")
+            yield value
+
+
+def json_records(path: Path, sniff: Sniff, array_key: str = ""):
+    """The records of a file that is a JSON array, JSON Lines, or one object (``array_key``
+    names the list inside the object, if any)."""
+    if sniff.kind == "jsonl":
+        yield from json_lines(path)
+    elif sniff.json_top == "array":
+        yield from json_items(path, "item")
+    elif sniff.json_top == "object":
+        if array_key:
+            yield from json_items(path, f"{array_key}.item")
+        else:
+            yield from json_items(path, "")
+    # "null": nothing
+
+
+def csv_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def csv_rows(path: Path, is_header, max_skip: int = 10):
+    """Stream a CSV's rows as dicts keyed by lower-case header names.
+
+    ``is_header(cells)`` picks the header line among the first ``max_skip`` lines (Qualys puts a
+    preamble before it); the delimiter is read from that line.
+    """
+    csv.field_size_limit(64 * 1024 * 1024)
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        for _ in range(max_skip + 1):
+            position = handle.tell()
+            line = handle.readline()
+            if not line:
+                raise ParseError("The CSV file has no header line.")
+            delimiter = csv_delimiter(line)
+            cells = [c.strip().strip('"').lower() for c in next(csv.reader([line], delimiter=delimiter), [])]
+            if is_header(cells):
+                handle.seek(position)
+                break
+        else:
+            raise ParseError("The CSV header this format needs was not found.")
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = [c.strip().lower() for c in next(reader)]
+        try:
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                yield dict(zip(header, (cell.strip() for cell in row)))
+        except csv.Error as exc:
+            raise ParseError(f"The CSV is malformed at line {reader.line_num}: {exc}") from None
+
+
+# --- Small conversions every parser needs -------------------------------------------------------
+
+def to_float(value) -> float | None:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def to_int(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        number = to_float(value)
+        return int(number) if number is not None and number.is_integer() else None
+
+
+def severity_from_score(score: float | None) -> str:
+    """CVSS v3 qualitative rating (FIRST): 0 none, 0.1–3.9 low, 4–6.9 medium, 7–8.9 high, 9–10 critical."""
+    if score is None or score <= 0:
+        return "info"
+    if score < 4:
+        return "low"
+    if score < 7:
+        return "medium"
+    if score < 9:
+        return "high"
+    return "critical"
+
+
+SEVERITY_WORDS = {
+    "critical": "critical", "crit": "critical", "urgent": "critical", "very high": "critical",
+    "high": "high", "important": "high", "error": "high", "serious": "high",
+    "medium": "medium", "moderate": "medium", "med": "medium", "warning": "medium",
+    "low": "low", "minor": "low", "note": "low",
+    "info": "info", "informational": "info", "information": "info", "none": "info", "log": "info",
+    "negligible": "info", "unknown": "info", "debug": "info", "": "info",
+}
+
+
+def severity_from_word(word) -> str | None:
+    """A tool's severity word (any case) → our scale; None when the word is not a known one."""
+    return SEVERITY_WORDS.get(str(word or "").strip().lower())
+
+
+def cves_in(*texts) -> list[str]:
+    found = []
+    for text in texts:
+        if text:
+            found.extend(m.upper() for m in CVE_PATTERN.findall(str(text)))
+    return found
+
+
+def cwes_in(*texts) -> list[int]:
+    found = []
+    for text in texts:
+        if text is None:
+            continue
+        if isinstance(text, int):
+            found.append(text)
+        else:
+            found.extend(int(m) for m in CWE_PATTERN.findall(str(text)))
+            if str(text).strip().isdigit():
+                found.append(int(str(text).strip()))
+    return found
+
+
+def bounded(text, limit: int = EVIDENCE_LIMIT) -> str:
+    return str(text or "")[:limit]
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text or "").split())
+
+
+# --- Sniffing ---------------------------------------------------------------------------------
+
+def sniff(path: Path) -> Sniff:
+    """Read the start of a file and say what it is; refuse empty, binary and unsafe XML files."""
+    with open(path, "rb") as handle:
+        raw = handle.read(HEAD_BYTES)
+    if not raw.strip():
+        raise ParseError("The file is empty." if not raw else "The file contains only blank space.")
+    if b"\x00" in raw[:4096]:
+        raise ParseError("The file is binary, not a scanner report (it contains NUL bytes).")
+    head = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(raw, final=False).lstrip("\ufeff")
+    if head.count("\ufffd") > max(8, len(head) // 100):
+        raise ParseError("The file is not text in UTF-8; it looks like binary data, not a scanner report.")
+    start = head.lstrip()
+    if start.startswith("<"):
+        return _sniff_xml(path, head)
+    if start.startswith(("{", "[")) or start.rstrip() == "null":
+        return _sniff_json(path, head, start)
+    lines = tuple(head.splitlines()[:12])
+    return Sniff(kind="csv" if lines and csv_delimiter(lines[0]) in lines[0] else "text", head=head, lines=lines)
+
+
+def _sniff_xml(path: Path, head: str) -> Sniff:
+    # Real reports carry DOCTYPEs (Burp inline, Qualys and Nikto external); they are never loaded
+    # or fetched (see xml_events). Entity declarations are what XXE and billion laughs need, and
+    # no scanner writes them, so they are refused with a message that says why.
+    if "<!ENTITY" in head.upper():
+        raise ParseError("The XML declares entities (<!ENTITY>); such files are refused because they can "
+                         "expand without limit or read local files (billion laughs, XXE).")
+    root, attrs, children = "", {}, []
+    depth = 0
+    try:
+        for event, element in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                              no_network=True, load_dtd=False, huge_tree=True):
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    root, attrs = local(element.tag), dict(element.attrib)
+                elif depth == 2:
+                    children.append(local(element.tag))
+                    if len(children) >= 12:
+                        break
+            else:
+                depth -= 1
+                if depth == 0:
+                    break
+    except etree.XMLSyntaxError as exc:
+        if not root:
+            raise ParseError(f"The file is not well-formed XML (line {exc.lineno}): {exc.msg}") from None
+        # A truncated file still has a recognisable start; parse() will report where it breaks.
+    if not root:
+        raise ParseError("The XML file has no root element.")
+    return Sniff(kind="xml", head=head, xml_root=root, xml_children=tuple(children),
+                 xml_root_attrs={local(k): v for k, v in attrs.items()})
+
+
+def _sniff_json(path: Path, head: str, start: str) -> Sniff:
+    if start.rstrip() == "null":
+        return Sniff(kind="json", head=head, json_top="null")
+    first_line, _, rest = start.partition("\n")
+    if start.startswith("{") and rest.strip().startswith("{"):
+        try:
+            record = json.loads(first_line)
+        except json.JSONDecodeError:
+            record = None
+        if isinstance(record, dict):
+            return Sniff(kind="jsonl", head=head, json_top="object",
+                         json_keys=frozenset(_key_paths(record, "item")))
+    keys = set()
+    with open(path, "rb") as handle:
+        try:
+            for count, (prefix, event, value) in enumerate(ijson.parse(handle)):
+                if event == "map_key" and prefix.count(".") < 4:
+                    keys.add(f"{prefix}.{value}" if prefix else value)
+                if count >= JSON_SNIFF_EVENTS:
+                    break
+        except ijson.JSONError as exc:
+            if not keys:
+                raise ParseError(f"The file is not valid JSON: {exc}") from None
+    return Sniff(kind="json", head=head, json_top="array" if start.startswith("[") else "object",
+                 json_keys=frozenset(keys))
+
+
+def _key_paths(value, prefix, depth=0):
+    if isinstance(value, dict) and depth < 4:
+        for key, inner in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            yield path
+            yield from _key_paths(inner, path, depth + 1)
+    elif isinstance(value, list) and value and depth < 4:
+        yield from _key_paths(value[0], f"{prefix}.item", depth + 1)
