@@ -1,5 +1,9 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -20,7 +24,19 @@ from attt.obligations.api import (
     OrganisationDutiesViewSet,
     SystemDutiesViewSet,
 )
-from attt.tenancy.api import AuditEntryViewSet, MeViewSet, OrganisationViewSet, RoleAssignmentViewSet
+from attt.scans.api import (
+    FindingViewSet,
+    FixDeadlineViewSet,
+    FormatViewSet,
+    ScanImportViewSet,
+    UnmatchedHostViewSet,
+)
+from attt.tenancy.api import (
+    AuditEntryViewSet,
+    MeViewSet,
+    OrganisationViewSet,
+    RoleAssignmentViewSet,
+)
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -40,6 +56,11 @@ router.register("obligations/organisations", OrganisationDutiesViewSet, basename
 router.register("obligations/evidence", EvidenceViewSet, basename="evidence")
 router.register("obligations/events", EventViewSet, basename="subjectevent")
 router.register("obligations/calendar-feeds", CalendarFeedViewSet, basename="calendarfeed")
+router.register("scans/imports", ScanImportViewSet, basename="scanimport")
+router.register("scans/findings", FindingViewSet, basename="finding")
+router.register("scans/unmatched-hosts", UnmatchedHostViewSet, basename="unmatchedhost")
+router.register("scans/fix-deadlines", FixDeadlineViewSet, basename="fixdeadline")
+router.register("scans/formats", FormatViewSet, basename="scanformat")
 
 app_name = "api"
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "attt.inventory",
     "attt.levels",
     "attt.obligations",
+    "attt.scans",
     "attt.dashboards",
 ]
 
@@ -162,6 +163,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTT_IMPORT_MAX_BYTES = int(os.environ.get("ATTT_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# Scanner reports stream to disk (never whole into memory); larger uploads are refused.
+ATTT_SCAN_MAX_BYTES = int(os.environ.get("ATTT_SCAN_MAX_BYTES", 2 * 1024 ** 3))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("ATTT_EMAIL_HOST", "")

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("attt.inventory.urls")),
     path("", include("attt.levels.urls")),
     path("", include("attt.obligations.urls")),
+    path("", include("attt.scans.urls")),
     path("", include("attt.dashboards.urls")),
 ]

@@ -240,9 +240,11 @@ def _register_rooms():
     # Each room's commands live beside its own concerns; imported last, they reuse the helpers above.
     from .levels import levels_app
     from .obligations import obligations_app
+    from .scans import scans_app
 
     app.add_typer(levels_app, name="levels")
     app.add_typer(obligations_app, name="obligations")
+    app.add_typer(scans_app, name="scans")
 
 
 _register_rooms()

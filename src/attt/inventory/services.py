@@ -17,7 +17,7 @@ from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
 
-from .addressing import ParsedHost, ParsedNetwork
+from .addressing import ParsedHost, ParsedNetwork, parse_host
 from .models import InformationClass, InformationSystem, SystemDomain, SystemHost, SystemNetwork
 
 CORE_FIELDS = (
@@ -163,3 +163,14 @@ def system_history(system: InformationSystem):
     from attt.tenancy.models import AuditEntry
 
     return AuditEntry.objects.filter(anchor=f"{system._meta.label_lower}:{system.pk}").order_by("-sequence")
+
+
+@transaction.atomic
+def add_host(user, system: InformationSystem, text: str) -> SystemHost:
+    """Register one more host ("name IP", "name" or "IP") on a system, e.g. a scanned host nobody claimed."""
+    if not can_edit_system(user, system):
+        raise PermissionDenied(_("You may not change this system."))
+    parsed = parse_host(text)
+    host, _created = SystemHost.objects.get_or_create(system=system, hostname=parsed.hostname,
+                                                      ip_address=parsed.ip_address)
+    return host

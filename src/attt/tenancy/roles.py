@@ -27,17 +27,26 @@ class Permission(models.TextChoices):
     APPROVE_LEVEL_DOSSIER = "approve_level_dossier", _("Approve security levels")
     # Obligations: prove a duty occurrence with a document, record an event that re-opens a duty.
     RECORD_EVIDENCE = "record_evidence", _("Record evidence of legal duties")
+    # Vulnerability scans: import reports, triage findings (fixed / false positive), approve an
+    # accepted risk (the head or the security officer answers for it), set fix deadlines.
+    IMPORT_SCANS = "import_scans", _("Import vulnerability scan reports")
+    TRIAGE_FINDINGS = "triage_findings", _("Triage vulnerability findings")
+    ACCEPT_RISK = "accept_risk", _("Approve accepted risks")
+    MANAGE_FIX_POLICY = "manage_fix_policy", _("Set fix deadlines for findings")
 
 
 P = Permission
 # A role on an organisation grants these permissions on that organisation's whole subtree.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECURITY_OFFICER: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER,
-                                      P.APPRAISE_LEVEL_DOSSIER, P.RECORD_EVIDENCE}),
+                                      P.APPRAISE_LEVEL_DOSSIER, P.RECORD_EVIDENCE, P.IMPORT_SCANS,
+                                      P.TRIAGE_FINDINGS, P.ACCEPT_RISK, P.MANAGE_FIX_POLICY}),
     Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.APPROVE_LEVEL_DOSSIER,
-                          P.RECORD_EVIDENCE}),
-    Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.RECORD_EVIDENCE}),
-    Role.INCIDENT_RESPONDER: frozenset({P.VIEW}),
+                          P.RECORD_EVIDENCE, P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.ACCEPT_RISK,
+                          P.MANAGE_FIX_POLICY}),
+    Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.RECORD_EVIDENCE,
+                              P.IMPORT_SCANS, P.TRIAGE_FINDINGS}),
+    Role.INCIDENT_RESPONDER: frozenset({P.VIEW, P.IMPORT_SCANS, P.TRIAGE_FINDINGS}),
     Role.SUPERVISOR: frozenset({P.VIEW}),
     # The regulator appraises level 4–5 dossiers of the organisations under it and nothing else.
     Role.REGULATOR: frozenset({P.VIEW, P.APPRAISE_LEVEL_DOSSIER}),
