@@ -231,8 +231,10 @@ def unmatched_assign(request, pk):
 def deadline_table(request):
     code = request.GET.get("org") or request.POST.get("org")
     organisations = Organisation.objects.visible_to(request.user)
-    organisation = (organisations.filter(code=code).first() if code else None) or current_organisation(request) \
-        or organisations.order_by("depth", "path").first()
+    if code:
+        organisation = organisations.filter(code=code).first()
+    else:
+        organisation = current_organisation(request) or organisations.order_by("depth", "path").first()
     if organisation is None:
         raise Http404
     if request.method == "POST":

@@ -15,7 +15,7 @@ from typing import Callable
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from attt.inventory.models import InformationSystem
+from attt.inventory.models import InformationSystem, SystemHost
 from attt.levels.models import (
     ClassificationRecord,
     Dossier,
@@ -24,10 +24,12 @@ from attt.levels.models import (
     SecurityRegulation,
 )
 from attt.obligations.models import CalendarFeed, Evidence, SubjectEvent
+from attt.scans.models import Finding, FixDeadline, ScanImport, UnmatchedHost
 from attt.tenancy.models import AuditChainHead, AuditEntry, Organisation, RoleAssignment
 
 # Strings that only tree A's rows contain (see attt.testing.build_world).
-FOREIGN_MARKERS = ("Alpha-Zq7", "AG-A1", "MIN-A", "officer.a", "alpha.a1.gov.vn", "10.1.0.0")
+FOREIGN_MARKERS = ("Alpha-Zq7", "AG-A1", "MIN-A", "officer.a", "alpha.a1.gov.vn", "10.1.0.0", "Check 99170",
+                   "10.9.9.9")
 
 LIST, DETAIL, EDIT, PUBLIC, ACTION = "list", "detail", "edit", "public", "action"
 
@@ -195,12 +197,48 @@ ROUTES: dict[str, Route] = {
     # A feed is its creator's alone: nobody else, supervisor included, reaches it.
     "api:calendarfeed-detail": Route(ACTION, lambda w: {"pk": w.feed.pk}),
     "api:calendarfeed-revoke": Route(ACTION, lambda w: {"pk": w.feed.pk}, writes=[("post", lambda w: {})]),
+    # Vulnerability scans (tree A holds an import with a finding on Alpha and one unmatched host).
+    "scan-findings": Route(LIST, query="?q=Check"),
+    "scan-finding": Route(DETAIL, lambda w: {"pk": w.finding.pk}),
+    "scan-finding-status": Route(ACTION, writes=[("post", lambda w: {"finding": w.finding.pk, "status": "fixed"})]),
+    "scan-imports": Route(LIST, writes=[("post", lambda w: {"file": scan_upload(), "organisation": "AG-A1"}),
+                                        ("post", lambda w: {"file": scan_upload(), "system": w.system_a.pk})]),
+    "scan-import": Route(DETAIL, lambda w: {"pk": w.scan_import.pk}),
+    "scan-import-progress": Route(ACTION, lambda w: {"pk": w.scan_import.pk}),
+    "scan-unmatched": Route(LIST),
+    "scan-unmatched-assign": Route(ACTION, lambda w: {"pk": w.unmatched.pk},
+                                   writes=[("post", lambda w: {"system": w.system_a.pk})]),
+    "scan-deadlines": Route(LIST, query="?org=AG-A1", writes=[("post", lambda w: {"org": "AG-A1", "critical_3": "1"})]),
+    "scan-history": Route(DETAIL, lambda w: {"pk": w.system_a.pk}),
+    "api:scanimport-list": Route(LIST, writes=[("post", lambda w: {"file": scan_upload(), "organisation": "AG-A1"})]),
+    "api:scanimport-detail": Route(DETAIL, lambda w: {"pk": w.scan_import.pk}),
+    "api:finding-list": Route(LIST, query="?q=Check"),
+    "api:finding-detail": Route(DETAIL, lambda w: {"pk": w.finding.pk}),
+    "api:finding-status": Route(ACTION, lambda w: {"pk": w.finding.pk}, writes=[("post", lambda w: {"status": "fixed"})]),
+    "api:finding-bulk-status": Route(ACTION, writes=[("post", lambda w: {"findings": [w.finding.pk], "status": "fixed"})]),
+    "api:finding-summary": Route(LIST),
+    "api:unmatchedhost-list": Route(LIST),
+    "api:unmatchedhost-detail": Route(DETAIL, lambda w: {"pk": w.unmatched.pk}),
+    "api:unmatchedhost-assign": Route(ACTION, lambda w: {"pk": w.unmatched.pk},
+                                      writes=[("post", lambda w: {"system": w.system_a.pk})]),
+    "api:fixdeadline-list": Route(LIST, query="?org=AG-A1"),
+    "api:fixdeadline-table": Route(ACTION, writes=[("put", lambda w: {"org": "AG-A1", "cells": {"critical": {"3": 1}}})]),
+    "api:scanformat-list": Route(PUBLIC),
 }
 
 
 # Writes that only touch the person's own things, which a read-only role may still do: choosing an
 # organisation in the switcher, creating one's own calendar address (it shows only one's own scope).
 PERSONAL_WRITES = {"switch-organisation", "obligation-feeds", "api:calendarfeed-list"}
+
+
+def scan_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("leak.nessus", (
+        b'<?xml version="1.0"?><NessusClientData_v2><Report name="x"><ReportHost name="10.1.0.10"><HostProperties>'
+        b'<tag name="host-ip">10.1.0.10</tag></HostProperties><ReportItem port="80" protocol="tcp" severity="3" '
+        b'pluginID="1" pluginName="Leak"/></ReportHost></Report></NessusClientData_v2>'))
 
 
 def evidence_form(**subject):
@@ -293,6 +331,9 @@ def state(world):
         tuple(Evidence.objects.order_by("pk").values_list("pk", "withdrawn_at", "title")),
         SubjectEvent.objects.count(),
         CalendarFeed.objects.filter(pk=world.feed.pk).values_list("revoked_at").first(),
+        tuple(Finding.objects.order_by("pk").values_list("pk", "status", "status_changed_at", "due_on")),
+        ScanImport.objects.count(), UnmatchedHost.objects.count(), SystemHost.objects.count(),
+        tuple(FixDeadline.objects.order_by("pk").values_list("organisation_id", "severity", "level", "days")),
     )
 
 
@@ -302,7 +343,24 @@ def visible_world(world):
     world.system_a_entry = AuditEntry.objects.filter(anchor=anchor).latest("sequence").sequence
     _level_rows(world)
     _obligation_rows(world)
+    _scan_rows(world)
     return world
+
+
+def _scan_rows(world, tmp_dir=None):
+    """An import by AG-A1: one finding on Alpha (10.1.0.10), one host nobody claims (10.9.9.9)."""
+    import tempfile
+    from pathlib import Path
+
+    from attt.scans import services
+    from attt.scans.tests.reports import nessus
+
+    path = nessus(Path(tempfile.mkdtemp()) / "tree-a.nessus", {"10.1.0.10": [("99170", 3, 443)],
+                                                               "10.9.9.9": [("99171", 2, 80)]})
+    world.scan_import = services.import_file(world.officer_a, path, organisation=world.agency)
+    assert world.scan_import.status == "done", world.scan_import.error
+    world.finding = Finding.objects.get(system=world.system_a)
+    world.unmatched = UnmatchedHost.objects.get()
 
 
 def _obligation_rows(world):
