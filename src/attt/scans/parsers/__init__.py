@@ -25,14 +25,7 @@ FORMAT_MODULES = (
 
 def formats() -> list:
     """The parser modules, in detection order."""
-    modules = []
-    for name in FORMAT_MODULES:
-        try:
-            modules.append(import_module(f"{__name__}.{name}"))
-        except ModuleNotFoundError as exc:  # TEMPORARY while the format modules are written
-            if exc.name != f"{__name__}.{name}":
-                raise
-    return modules
+    return [import_module(f"{__name__}.{name}") for name in FORMAT_MODULES]
 
 
 def by_name(name: str):

@@ -102,7 +102,17 @@ class Finding:
         self.solution = str(self.solution or "").strip()[:TEXT_LIMIT]
         self.evidence = str(self.evidence or "")[:EVIDENCE_LIMIT]
         self.references = list(dict.fromkeys(r.strip()[:1000] for r in self.references if r and r.strip()))[:50]
+        for name in _TEXT_FIELDS:  # PostgreSQL text refuses NUL; some tools emit it (Grype versions)
+            value = getattr(self, name)
+            if "\x00" in value:
+                setattr(self, name, value.replace("\x00", ""))
+        self.references = [r.replace("\x00", "") for r in self.references]
         return self
+
+
+_TEXT_FIELDS = ("title", "tool_severity", "tool_id", "unique_id", "host_ip", "host_fqdn", "protocol", "url", "component",
+                "version", "fixed_version", "file_path", "cvss_v2_vector", "cvss_v3_vector", "cvss_v4_vector",
+                "description", "solution", "evidence")
 
 
 @dataclass
@@ -361,10 +371,20 @@ def sniff(path: Path) -> Sniff:
     return Sniff(kind="csv" if lines and csv_delimiter(lines[0]) in lines[0] else "text", head=head, lines=lines)
 
 
+# DTD file names real scanners put in their DOCTYPE (seen in the corpus and in their documentation).
+SCANNER_DTDS = frozenset({"asset_data_report.dtd", "scan-1.dtd", "scan.dtd", "nikto.dtd", "was_scan_report.dtd",
+                          "was_webapp_report.dtd", "simple_return.dtd"})
+_EXTERNAL_DTD = re.compile(r"<!DOCTYPE\s+[\w.:-]+\s+(?:SYSTEM|PUBLIC\s+\"[^\"]*\")\s+[\"']([^\"']*)[\"']", re.IGNORECASE)
+
+
 def _sniff_xml(path: Path, head: str) -> Sniff:
     # Real reports carry DOCTYPEs (Burp inline, Qualys and Nikto external); they are never loaded
     # or fetched (see xml_events). Entity declarations are what XXE and billion laughs need, and
     # no scanner writes them, so they are refused with a message that says why.
+    external = _EXTERNAL_DTD.search(head)
+    if external and external.group(1).rsplit("/", 1)[-1].lower() not in SCANNER_DTDS:
+        raise ParseError(f"The XML refers to an external DTD ({external.group(1)[:200]}). External DTDs are never "
+                         "fetched, and only those scanners write (Qualys, Nikto) are accepted.")
     if "<!ENTITY" in head.upper():
         raise ParseError("The XML declares entities (<!ENTITY>); such files are refused because they can "
                          "expand without limit or read local files (billion laughs, XXE).")
