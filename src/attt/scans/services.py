@@ -191,6 +191,12 @@ def change_status(user, findings, status: str, *, note: str = "", risk_expires_o
     """Set the status of findings (one or many), recording who and when; returns how many changed."""
     if status not in FindingStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
+    # Rights first: someone who may not act learns nothing from the validation messages.
+    permission = Permission.ACCEPT_RISK if status == FindingStatus.ACCEPTED_RISK else Permission.TRIAGE_FINDINGS
+    ids = [f.pk for f in findings] if not hasattr(findings, "values_list") else list(findings.values_list("pk", flat=True))
+    allowed = Finding.objects.editable_by(user, permission).filter(pk__in=ids)
+    if allowed.count() != len(set(ids)):
+        raise PermissionDenied(_("You may not change some of these findings."))
     note = (note or "").strip()
     today = timezone.localdate()
     if status == FindingStatus.ACCEPTED_RISK:
@@ -200,11 +206,6 @@ def change_status(user, findings, status: str, *, note: str = "", risk_expires_o
             raise ValidationError({"risk_expires_on": _("A risk is accepted for one year at most; review it then.")})
     if status in (FindingStatus.ACCEPTED_RISK, FindingStatus.FALSE_POSITIVE) and not note:
         raise ValidationError({"note": _("Say why: the reason is kept with the finding.")})
-    permission = Permission.ACCEPT_RISK if status == FindingStatus.ACCEPTED_RISK else Permission.TRIAGE_FINDINGS
-    ids = [f.pk for f in findings] if not hasattr(findings, "values_list") else list(findings.values_list("pk", flat=True))
-    allowed = Finding.objects.editable_by(user, permission).filter(pk__in=ids)
-    if allowed.count() != len(set(ids)):
-        raise PermissionDenied(_("You may not change some of these findings."))
     now, changed = timezone.now(), 0
     with transaction.atomic(), audit.batch():
         for finding in allowed.select_related("system", "system__owner"):
