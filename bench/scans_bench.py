@@ -34,6 +34,7 @@ def host_ip(index: int) -> str:
 
 
 def build_nessus(target: Path, size_mb: int) -> int:
+    offset = size_mb * 20000  # each size gets its own hosts, so the second size is a first import too
     text = (CORPUS / "nessus/nessus/nessus_v_unknown.xml").read_text(encoding="utf-8")
     first, last = text.index("<ReportHost "), text.rindex("</ReportHost>") + len("</ReportHost>")
     hosts = re.findall(r"<ReportHost .*?</ReportHost>", text[first:last], flags=re.S)
@@ -42,10 +43,10 @@ def build_nessus(target: Path, size_mb: int) -> int:
         out.write(text[:first])
         while out.tell() < size_mb * MB:
             block = hosts[copies % len(hosts)]
-            ip = host_ip(copies + 1)
-            block = re.sub(r'<ReportHost name="[^"]*"', f'<ReportHost name="bench-host-{copies}"', block, count=1)
+            ip = host_ip(offset + copies + 1)
+            block = re.sub(r'<ReportHost name="[^"]*"', f'<ReportHost name="bench-host-{ip}"', block, count=1)
             block = re.sub(r'(<tag name="host-ip">)[^<]*', rf"\g<1>{ip}", block)
-            block = re.sub(r'(<tag name="(host-fqdn|hostname|netbios-name)">)[^<]*', rf"\g<1>bench-host-{copies}", block)
+            block = re.sub(r'(<tag name="(host-fqdn|hostname|netbios-name)">)[^<]*', rf"\g<1>bench-host-{ip}", block)
             out.write(block)
             copies += 1
         out.write(text[last:])
@@ -53,6 +54,7 @@ def build_nessus(target: Path, size_mb: int) -> int:
 
 
 def build_openvas(target: Path, size_mb: int) -> int:
+    offset = size_mb * 20000 + 10000
     text = (CORPUS / "openvas/many_vuln.xml").read_text(encoding="utf-8")
     first = text.index("<result ")
     last = text.rindex("</result>") + len("</result>")
@@ -61,7 +63,7 @@ def build_openvas(target: Path, size_mb: int) -> int:
     with open(target, "w", encoding="utf-8") as out:
         out.write(text[:first])
         while out.tell() < size_mb * MB:
-            ip = host_ip(copies + 1)
+            ip = host_ip(offset + copies + 1)
             for result in results:
                 out.write(re.sub(r"<host>[^<]*", f"<host>{ip}", result))
             copies += 1
