@@ -80,7 +80,12 @@ def serve(
     from attt.wsgi import application
 
     console.print(f"ATTT on [bold]http://{host}:{port}/[/bold]  (API docs: /api/docs/)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="attt")
+    from django.conf import settings
+
+    # Waitress refuses bodies over 1 GiB by default; scanner reports may reach ATTT_SCAN_MAX_BYTES
+    # (the upload handler enforces that limit itself while streaming to disk).
+    waitress_serve(application, host=host, port=port, threads=threads, ident="attt",
+                   max_request_body_size=settings.ATTT_SCAN_MAX_BYTES + 1024 * 1024)
 
 
 @app.command()

@@ -260,7 +260,7 @@ class Importer:
 
     def _record_unmatched(self):
         organisation = self.scan_import.organisation
-        matched = [(ip, fqdn) for ip, fqdn in self._matched_hosts()]
+        matched = self.matcher.matched_hosts() if self.matcher is not None else []
         for chunk in _chunks(matched, 400):
             ips = [ip for ip, _fqdn in chunk if ip]
             names = [fqdn for _ip, fqdn in chunk if fqdn]
@@ -270,11 +270,6 @@ class Importer:
             UnmatchedHost.objects.update_or_create(
                 organisation=organisation, host_ip=ip[:45], host_fqdn=fqdn[:253],
                 defaults={"last_import": self.scan_import, "records": records, "last_seen_at": self.now})
-
-    def _matched_hosts(self):
-        if self.matcher is None:
-            return []
-        return [key for key, system in self.matcher._cache.items() if system is not None]
 
 
 def _vulnerability(digest, tool, f) -> Vulnerability:

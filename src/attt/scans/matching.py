@@ -48,6 +48,10 @@ class HostMatcher:
             self._cache[key] = self.systems.get(system_id) if system_id else None
         return self._cache[key]
 
+    def matched_hosts(self):
+        """The (ip, fqdn) pairs asked about so far that some system claims."""
+        return [key for key, system in self._cache.items() if system is not None]
+
     def _match_id(self, ip, fqdn):
         address = _parse_ip(ip) or _parse_ip(fqdn)  # some tools put the IP in the name field
         if address is not None and str(address) in self.by_ip:
