@@ -135,7 +135,8 @@ class BulkStatusSerializer(StatusChangeSerializer):
 
 
 FILTERS = [OpenApiParameter(name, description=text) for name, text in (
-    ("severity", "info | low | medium | high | critical"), ("status", "open | fixed | accepted_risk | false_positive"),
+    ("severity", "info | low | medium | high | critical"),
+    ("status", "open (default) | fixed | accepted_risk | false_positive | all"),
     ("system", "information system id"), ("cve", "CVE id (or part)"), ("tool", "scanner family"),
     ("q", "text in title, host, component or URL"), ("overdue", "1: open findings past their deadline"),
     ("import", "findings first or last seen by this import"))]

@@ -28,7 +28,7 @@ class FindingFilters:
             return int(value) if value.isdigit() else None
 
         severity = params.get("severity", "")
-        status = params.get("status", "")
+        status = params.get("status", "open")  # the work list: open findings unless asked otherwise
         return cls(severity=severity if severity in Severity.values else "",
                    status=status if status in FindingStatus.values else "",
                    system=number("system"), cve=(params.get("cve") or "").strip().upper()[:30],
@@ -56,7 +56,7 @@ class FindingFilters:
         return findings
 
     def query_string(self) -> str:
-        pairs = {"severity": self.severity, "status": self.status, "system": self.system or "", "cve": self.cve,
+        pairs = {"severity": self.severity, "status": self.status or "all", "system": self.system or "", "cve": self.cve,
                  "tool": self.tool, "q": self.query, "overdue": "1" if self.overdue else "",
                  "import": self.scan_import or ""}
         return urlencode({key: value for key, value in pairs.items() if value})
