@@ -24,11 +24,17 @@ from .base import (
     ParseError,
     bounded,
     cwes_in,
+    first_value,
+    join_texts,
     json_items,
+    note_scan_start,
+    parse_time,
     severity_from_word,
+    strip_html,
     to_float,
+    urls_in,
+    web_location,
 )
-from .zap import join_texts, note_time, parse_time, strip_html, urls_in, web_location
 
 NAME = "acunetix360"
 TOOL = "acunetix"
@@ -55,16 +61,12 @@ def parse(path, report, sniff):
 
 def _read_target(path, report):
     """The Target object, read by a first short pass (it precedes the vulnerability list)."""
-    targets = json_items(path, "Target")
-    try:
-        target = next(targets, None)
-    finally:
-        targets.close()  # stop reading: the rest of the file is the vulnerability list
+    target = first_value(path, "Target")  # stops there: the rest of the file is the vulnerability list
     if not isinstance(target, dict):
         return
     location = web_location(_text(target.get("Url")))
     report.saw_host(location.get("host_ip", ""), location.get("host_fqdn", ""))
-    note_time(report, parse_time(_text(target.get("Initiated")), *TIME_PATTERNS))
+    note_scan_start(report, parse_time(_text(target.get("Initiated")), *TIME_PATTERNS))
 
 
 def _text(value) -> str:

@@ -25,12 +25,16 @@ from .base import (
     clear,
     cves_in,
     cwes_in,
+    join_texts,
     local,
+    note_scan_start,
+    parse_time,
     severity_from_word,
+    strip_html,
     to_float,
+    web_location,
     xml_events,
 )
-from .zap import join_texts, note_time, parse_time, strip_html, web_location
 
 NAME = "acunetix_xml"
 TOOL = "acunetix"
@@ -62,7 +66,7 @@ def parse(path, report, sniff):
             location = web_location(scan["start_url"])
             report.saw_host(location.get("host_ip", ""), location.get("host_fqdn", ""))
         elif tag == "StartTime" and _under_scan(element):
-            note_time(report, parse_time(element.text, *TIME_PATTERNS))
+            note_scan_start(report, parse_time(element.text, *TIME_PATTERNS))
         elif tag == "SiteFile":
             clear(element)
         elif tag == "ReportItem":

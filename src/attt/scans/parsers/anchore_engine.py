@@ -18,11 +18,22 @@ Severity: Anchore's word, Critical/High/Medium/Low → same; Negligible and Unkn
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
-import ijson
-
-from .base import Finding, ParseError, cves_in, json_items, severity_from_word, to_float
+from .base import (
+    Finding,
+    ParseError,
+    cves_in,
+    json_events,
+    json_items,
+    json_text,
+    parse_time,
+    severity_from_word,
+    to_float,
+)
+from .base import json_dict as _dict
+from .base import json_list as _list
+from .base import json_strings as _strings
+from .base import label_lines as _lines
 
 NAME = "anchore_engine"
 TOOL = "anchore"
@@ -63,6 +74,7 @@ def vulnerability_finding(record, names: dict, tool: str) -> Finding:
     vuln, package = _text(record.get("vuln")), _value(record.get(names["package_name"]))
     version, fixed = _value(record.get(names["package_version"])), _value(record.get("fix"))
     extra = _dict(record.get("extra"))
+    feed, group = _text(record.get("feed")), _text(record.get(names["feed_group"]))
     nvd = [_dict(item) for item in _list(record.get(names["nvd_data"]))]
     vendor = [_dict(item) for item in _list(record.get(names["vendor_data"]))]
     finding = Finding(
@@ -76,7 +88,7 @@ def vulnerability_finding(record, names: dict, tool: str) -> Finding:
         solution=f"Upgrade {package} to {fixed}." if fixed else "",
         references=[_text(record.get("url")), _text(extra.get("link")), *_strings(extra.get("references"))],
         evidence=_lines(("Package", _text(record.get("package"))), ("Type", _text(record.get(names["package_type"]))),
-                        ("Feed", f"{_text(record.get('feed'))} / {_text(record.get(names['feed_group']))}"),
+                        ("Feed", f"{feed} / {group}" if feed or group else ""),
                         ("Inherited from base image", _text(record.get("inherited_from_base")))),
     )
     for entry in (*nvd, *vendor):  # NVD first, the vendor's scores only where NVD has none
@@ -120,30 +132,14 @@ def split_package(package: str, package_type: str) -> tuple[str, str]:
 
 
 def _read_metadata(path, report):
-    with open(path, "rb") as handle:
-        try:
-            for prefix, event, value in ijson.parse(handle):
-                if event == "map_key" and prefix == "" and value == "securityEvaluation":
-                    break
-                if prefix == "metadata.timestamp" and event == "string":
-                    report.scanned_at = _when(value)
-        except ijson.JSONError as exc:
-            raise ParseError(f"The JSON is malformed or truncated: {exc}") from None
+    for prefix, event, value in json_events(path):
+        if event == "map_key" and prefix == "" and value == "securityEvaluation":
+            break
+        if prefix == "metadata.timestamp" and event == "string":
+            report.scanned_at = parse_time(value)
 
 
 # --- small helpers -----------------------------------------------------------------------------
-
-def _when(text):
-    try:
-        moment = datetime.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _lines(*pairs) -> str:
-    return "\n".join(f"{label}: {value}" for label, value in pairs if value and value != " / ")
-
 
 def _value(value) -> str:
     """A text value, empty when Anchore writes its placeholder "None"."""
@@ -151,19 +147,6 @@ def _value(value) -> str:
     return "" if text.lower() in NONE_WORDS else text
 
 
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
 def _text(value) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value).replace("\x00", "").strip()
-
-
-def _strings(value) -> list[str]:
-    return [_text(item) for item in _list(value) if _text(item)]
+    """base.json_text, except that a boolean reads "True" / "False" (the inherited_from_base flag)."""
+    return str(value) if isinstance(value, bool) else json_text(value)

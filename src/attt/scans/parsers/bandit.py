@@ -12,10 +12,18 @@ Bandit has no per-finding id, so ``unique_id`` stays empty.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from .base import Finding, ParseError, cwes_in, json_items, severity_from_word, to_int
-from .grype import first_value
+from .base import (
+    Finding,
+    ParseError,
+    cwes_in,
+    first_value,
+    json_items,
+    parse_time,
+    severity_from_word,
+    to_int,
+)
+from .base import json_dict as _dict
+from .base import json_text as _text
 
 NAME = "bandit"
 TOOL = "bandit"
@@ -36,7 +44,7 @@ def parse(path, report, sniff):
         if not isinstance(result, dict):
             raise ParseError("This Bandit report is malformed: a result is not a JSON object.")
         yield _finding(result)
-    report.scanned_at = _when(first_value(path, "generated_at"))
+    report.scanned_at = parse_time(first_value(path, "generated_at"))
 
 
 def _finding(result) -> Finding:
@@ -56,21 +64,3 @@ def _finding(result) -> Finding:
             f"Lines: {min(lines)}-{max(lines)}" if len(lines) > 1 else "",
             _text(result.get("code"))))),
     )
-
-
-def _when(text):
-    try:
-        moment = datetime.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value).replace("\x00", "").strip()

@@ -1,4 +1,5 @@
-"""What every scanner parser shares: the normalised finding, the one error, and safe streaming readers.
+"""What every scanner parser shares: the normalised finding, the one error, safe streaming readers and
+small helpers several formats use.
 
 A parser module (one per format, registered in ``parsers/__init__.py``) defines::
 
@@ -16,12 +17,17 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
+import ipaddress
 import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import ijson
 from lxml import etree
@@ -347,6 +353,175 @@ def bounded(text, limit: int = EVIDENCE_LIMIT) -> str:
 
 def _one_line(text) -> str:
     return " ".join(str(text or "").split())
+
+
+# --- Helpers shared by several formats ----------------------------------------------------------
+
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21, "ssh": 22}
+_IP_LIKE = re.compile(r"[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.%\w]*")
+_TIME_PATTERNS = ("%a %b %d %H:%M:%S %Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")  # Nessus' own forms
+_BREAK_TAGS = re.compile(r"<\s*(?:br|/p|/div|/tr|/h[1-6]|/ul|/ol)\b[^>]*>", re.IGNORECASE)
+_ITEM_TAGS = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def split_host(value) -> tuple[str, str]:
+    """(ip, fqdn) of a host string: an address goes left, a name right, a URL gives its host."""
+    value = str(value or "").strip()
+    # Only host-sized strings are cached, so a hostile file cannot fill the cache with huge ones.
+    return _split_host(value) if len(value) <= 300 else _split_host.__wrapped__(value)
+
+
+@lru_cache(maxsize=4096)  # reports repeat the same few host strings on every finding
+def _split_host(value: str) -> tuple[str, str]:
+    if "://" in value:
+        try:
+            value = urlsplit(value).hostname or ""
+        except ValueError:  # e.g. an unbalanced IPv6 bracket
+            return "", ""
+    value = value.strip("[]").rstrip(".")
+    if not value:
+        return "", ""
+    try:
+        ipaddress.ip_address(value)
+        return value, ""
+    except ValueError:
+        # Anonymised samples carry impossible addresses (192.168.1.1001, 10.10.10.10.): still addresses.
+        return (value, "") if _IP_LIKE.fullmatch(value) and any(c.isdigit() for c in value) else ("", value)
+
+
+def web_location(text) -> dict:
+    """Finding fields of a URL or ``host[:port]``: the port defaults by scheme, and HTTP means "tcp"."""
+    text = str(text or "").strip()
+    if not text:
+        return {}
+    try:
+        parts = urlsplit(text if "://" in text else "//" + text)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # unbalanced IPv6 bracket, port out of range or not a number
+        return {}
+    if port is None:
+        port = DEFAULT_PORTS.get(parts.scheme.lower())
+    ip, fqdn = split_host(host)
+    return {"host_ip": ip, "host_fqdn": fqdn, "port": port, "protocol": "tcp" if port else ""}
+
+
+def parse_time(value, *patterns) -> datetime | None:
+    """Aware datetime (naive = UTC) of ISO 8601, Unix seconds, ``patterns``, Nessus' forms or RFC 2822."""
+    value = " ".join(str(value or "").split())
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    except ValueError:
+        moment = _other_time(value, patterns)
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _other_time(value: str, patterns) -> datetime | None:
+    if value.isdigit():  # Unix seconds, 1970 (excluded) to 2242
+        seconds = to_int(value)  # None for digits int() refuses ("²")
+        return datetime.fromtimestamp(seconds, tz=timezone.utc) if seconds and seconds < 2 ** 33 else None
+    for pattern in (*patterns, *_TIME_PATTERNS):
+        try:
+            return datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def note_scan_start(report, moment: datetime | None):
+    """Keep the earliest time seen as the scan's start (a multi-host scan began with its first host)."""
+    if moment is not None and (report.scanned_at is None or moment < report.scanned_at):
+        report.scanned_at = moment
+
+
+def join_texts(*parts) -> str:
+    """The non-empty texts, stripped, as paragraphs."""
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def strip_html(text, limit: int = TEXT_LIMIT) -> str:
+    """Plain text of an HTML fragment (bounded to ``2 × limit`` first): tags dropped, entities decoded."""
+    text = str(text or "")[: limit * 2]
+    text = _ITEM_TAGS.sub("\n- ", _BREAK_TAGS.sub("\n", text))
+    text = html.unescape(_ANY_TAG.sub("", text))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)[:limit]
+
+
+def urls_in(*texts) -> list[str]:
+    """Every http(s) URL in the texts (HTML links included), in order, without trailing punctuation."""
+    found = []
+    for text in texts:
+        if text:
+            found.extend(url.rstrip(".,;:") for url in _URL.findall(html.unescape(str(text)[:TEXT_LIMIT])))
+    return found
+
+
+def json_events(path: Path):
+    """ijson's event stream of a file; malformed JSON becomes a ParseError."""
+    with open(path, "rb") as handle:
+        try:
+            yield from ijson.parse(handle, use_float=True)
+        except ijson.JSONError as exc:
+            raise ParseError(f"The JSON is malformed or truncated: {exc}") from None
+
+
+def split_items(events, item_prefix: str):
+    """("item", value) per value at ``item_prefix`` (built one at a time), ("event", event) otherwise."""
+    builder = None
+    for prefix, event, value in events:
+        if builder is not None:
+            builder.event(event, value)
+            if prefix == item_prefix and event in ("end_map", "end_array"):
+                yield "item", builder.value
+                builder = None
+        elif prefix == item_prefix and event in ("start_map", "start_array"):
+            builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+        elif prefix == item_prefix:
+            yield "item", value
+        else:
+            yield "event", (prefix, event, value)
+
+
+def first_value(path: Path, prefix: str):
+    """The first JSON value at ``prefix`` or None: a second pass at C speed that stops there."""
+    values = json_items(path, prefix)
+    try:
+        return next(values, None)
+    finally:
+        values.close()
+
+
+def json_dict(value) -> dict:
+    """The value if it is a JSON object, else {}."""
+    return value if isinstance(value, dict) else {}
+
+
+def json_list(value) -> list:
+    """The value if it is a JSON array, else []."""
+    return value if isinstance(value, list) else []
+
+
+def json_text(value) -> str:
+    """A JSON scalar as stripped text without NUL; booleans, null, objects and arrays are no text."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).replace("\x00", "").strip()
+
+
+def json_strings(value) -> list[str]:
+    """The non-empty texts of a JSON array ([] when it is not one)."""
+    return [json_text(item) for item in json_list(value) if json_text(item)]
+
+
+def label_lines(*pairs) -> str:
+    """"Label: value" lines for the (label, value) pairs that have a value."""
+    return "\n".join(f"{label}: {value}" for label, value in pairs if value)
 
 
 # --- Sniffing ---------------------------------------------------------------------------------

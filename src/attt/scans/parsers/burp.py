@@ -26,11 +26,15 @@ from .base import (
     clear,
     cves_in,
     cwes_in,
+    join_texts,
     local,
     severity_from_word,
+    split_host,
+    strip_html,
+    urls_in,
+    web_location,
     xml_events,
 )
-from .zap import join_texts, split_host, strip_html, urls_in, web_location
 
 NAME = "burp"
 TOOL = "burp"

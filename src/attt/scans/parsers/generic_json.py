@@ -9,16 +9,12 @@ empty or missing severity is Info (DefectDojo's CSV does the same); any other wo
 file naming the finding, since a guessed severity would misrank it. Numbers that are not
 numbers (``"N/A"`` scores) are ignored; unknown fields are ignored.
 
-``build_findings`` is shared with generic_csv; ``json_events`` / ``split_items`` (a JSON event
-stream, and the objects at one path built one at a time) are shared with nikto_json. They would
-belong in base.py.
+``build_findings`` is shared with generic_csv.
 """
 
 from __future__ import annotations
 
 import re
-
-import ijson
 
 from .base import (
     CVE_PATTERN,
@@ -26,10 +22,14 @@ from .base import (
     ParseError,
     bounded,
     cwes_in,
+    join_texts,
+    json_events,
+    split_items,
     to_float,
     to_int,
+    urls_in,
+    web_location,
 )
-from .zap import join_texts, urls_in, web_location
 
 NAME = "generic_json"
 TOOL = "generic"
@@ -42,36 +42,6 @@ SEMGREP_PRO_KEYS = frozenset({"rule_name", "repository", "ref", "match_based_id"
 CVSS_VECTOR = re.compile(r"CVSS:[34]\.\d(?:/[A-Za-z]+:[A-Za-z]+)+")
 TRUE_WORDS = frozenset({"true", "yes", "1", "y"})
 FALSE_WORDS = frozenset({"false", "no", "0", "n"})
-
-
-# --- JSON event helpers (shared with nikto_json) -----------------------------------------------
-
-def json_events(path):
-    """ijson's event stream of a file; malformed JSON becomes a ParseError."""
-    with open(path, "rb") as handle:
-        try:
-            yield from ijson.parse(handle, use_float=True)
-        except ijson.JSONError as exc:
-            raise ParseError(f"The JSON is malformed or truncated: {exc}") from None
-
-
-def split_items(events, item_prefix: str):
-    """("item", value) for each value at ``item_prefix`` (built one at a time), and
-    ("event", (prefix, event, value)) for every event outside those values."""
-    builder = None
-    for prefix, event, value in events:
-        if builder is not None:
-            builder.event(event, value)
-            if prefix == item_prefix and event in ("end_map", "end_array"):
-                yield "item", builder.value
-                builder = None
-        elif prefix == item_prefix and event in ("start_map", "start_array"):
-            builder = ijson.ObjectBuilder()
-            builder.event(event, value)
-        elif prefix == item_prefix:
-            yield "item", value
-        else:
-            yield "event", (prefix, event, value)
 
 
 # --- format --------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Grype writes ``source``, ``distro`` and ``descriptor`` (tool version, timestamp) after the
 matches, and real reports run to megabytes: the matches are streamed, then a second C-speed pass
-reads ``descriptor`` (see ``first_value``).
+reads ``descriptor`` (see ``base.first_value``).
 
 Both the current schema (``vulnerability.cvss[]``, ``fix{versions,state}``, ``epss[]``) and the
 old one (``vulnerability.cvssV2/cvssV3``, ``fixedInVersion``, ``links``, ``matchDetails`` as an
@@ -13,19 +13,22 @@ Severity: Grype's word, Critical/High/Medium/Low → same; Negligible and Unknow
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import ijson
-
 from .base import (
     Finding,
     ParseError,
     cves_in,
     cwes_in,
+    first_value,
     json_items,
+    parse_time,
     severity_from_word,
     to_float,
 )
+from .base import json_dict as _dict
+from .base import json_list as _list
+from .base import json_strings as _strings
+from .base import json_text as _text
+from .base import label_lines as _lines
 
 NAME = "grype"
 TOOL = "grype"
@@ -47,17 +50,7 @@ def parse(path, report, sniff):
         yield _finding(match)
     descriptor = _dict(first_value(path, "descriptor"))
     report.tool_version = _text(descriptor.get("version"))
-    report.scanned_at = _when(descriptor.get("timestamp"))
-
-
-def first_value(path, prefix):
-    """The first JSON value at ``prefix`` (ijson syntax), or None: a second pass, but at the C
-    parser's speed and stopping there (tapping the matches' events in Python costs ten times more)."""
-    with open(path, "rb") as handle:
-        try:
-            return next(ijson.items(handle, prefix, use_float=True), None)
-        except ijson.JSONError as exc:
-            raise ParseError(f"The JSON is malformed or truncated: {exc}") from None
+    report.scanned_at = parse_time(descriptor.get("timestamp"))
 
 
 def _finding(match) -> Finding:
@@ -139,34 +132,3 @@ def _matchers(details) -> str:
     details = details if isinstance(details, list) else [details]
     return ", ".join(dict.fromkeys(_text(_dict(d).get("matcher")) for d in details if _text(_dict(d).get("matcher"))))
 
-
-# --- small helpers -----------------------------------------------------------------------------
-
-def _when(text):
-    try:
-        moment = datetime.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _lines(*pairs) -> str:
-    return "\n".join(f"{label}: {value}" for label, value in pairs if value)
-
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value).replace("\x00", "").strip()
-
-
-def _strings(value) -> list[str]:
-    return [_text(item) for item in _list(value) if _text(item)]

@@ -24,17 +24,14 @@ from .base import (
     csv_rows,
     cves_in,
     cwes_in,
+    note_scan_start,
+    parse_time,
     severity_from_word,
+    split_host,
     to_float,
     to_int,
 )
-from .nessus_xml import (
-    NESSUS_SEVERITY,
-    URL_PATTERN,
-    note_scan_start,
-    parse_time,
-    split_host,
-)
+from .nessus_xml import NESSUS_SEVERITY, URL_PATTERN
 
 NAME = "nessus_csv"
 TOOL = "nessus"

@@ -8,18 +8,11 @@ One ReportItem → one Finding; severity-0 items are informational findings, not
 Severity: the ReportItem ``severity`` attribute is Nessus' own 0–4 scale:
 0 → info, 1 → low, 2 → medium, 3 → high, 4 → critical. Without it, ``risk_factor``
 (None/Low/Medium/High/Critical) is read as a word.
-
-The small helpers ``split_host`` and ``parse_time`` are shared with nessus_csv, openvas_xml
-and openvas_csv (they would belong in base.py).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from datetime import datetime, timezone
-from functools import lru_cache
-from urllib.parse import urlsplit
 
 from .base import (
     Finding,
@@ -28,7 +21,10 @@ from .base import (
     clear,
     cves_in,
     cwes_in,
+    note_scan_start,
+    parse_time,
     severity_from_word,
+    split_host,
     to_float,
     to_int,
     xml_events,
@@ -45,76 +41,11 @@ EVENT_TAGS = ("Policy", "Report", "ReportHost", "HostProperties", "ReportItem")
 SCAN_INFO_PLUGIN = "19506"  # "Nessus Scan Information": its output names the Nessus version
 VERSION_LINE = re.compile(r"Nessus version\s*:\s*([^\s]+)")
 URL_PATTERN = re.compile(r"https?://[^\s'\"<>]+")
-IP_LIKE = re.compile(r"[0-9.]+|[0-9a-fA-F:]+:[0-9a-fA-F:.%\w]*")
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 
 
 def detects(sniff) -> bool:
     return sniff.kind == "xml" and sniff.xml_root == "NessusClientData_v2"
-
-
-# --- helpers shared with the other Nessus/OpenVAS modules -------------------------------------
-
-def split_host(value) -> tuple[str, str]:
-    """(ip, fqdn) from a host string: an address goes left, a name right, a URL gives its host."""
-    value = str(value or "").strip()
-    # Only host-sized strings are cached, so a hostile file cannot fill the cache with huge ones.
-    return _split_host(value) if len(value) <= 300 else _split_host.__wrapped__(value)
-
-
-@lru_cache(maxsize=4096)  # reports repeat the same few host strings on every finding
-def _split_host(value: str) -> tuple[str, str]:
-    if "://" in value:
-        try:
-            value = urlsplit(value).hostname or ""
-        except ValueError:  # e.g. an unbalanced IPv6 bracket
-            return "", ""
-    if not value:
-        return "", ""
-    try:
-        ipaddress.ip_address(value)
-        return value, ""
-    except ValueError:
-        # Anonymised samples carry impossible addresses such as 192.168.1.1001; they are still
-        # addresses, not DNS names.
-        return (value, "") if IP_LIKE.fullmatch(value) else ("", value)
-
-
-def parse_time(value) -> datetime | None:
-    """A report timestamp (ISO 8601, Unix seconds, or Nessus' ``Mon Jul  1 11:33:11 2013``),
-    timezone-aware; a naive time is taken as UTC."""
-    value = str(value or "").strip()
-    if not value:
-        return None
-    moment = None
-    if value.isdigit():
-        try:
-            return datetime.fromtimestamp(int(value), tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        for pattern in ("%a %b %d %H:%M:%S %Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
-            try:
-                moment = datetime.strptime(value, pattern)
-                break
-            except ValueError:
-                continue
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def decimal_only(texts) -> list[str]:
-    """Drop texts like "²" that str.isdigit() accepts but int() refuses (base.cwes_in would raise)."""
-    return [text for text in texts if not (text.isdigit() and not text.isdecimal())]
-
-
-def note_scan_start(report, moment: datetime | None):
-    """Keep the earliest start seen: a multi-host report started when its first host did."""
-    if moment is not None and (report.scanned_at is None or moment < report.scanned_at):
-        report.scanned_at = moment
 
 
 # --- parsing ----------------------------------------------------------------------------------
@@ -190,7 +121,7 @@ def _finding(item, host: dict, report) -> Finding:
         cvss_v4_vector=fields.get("cvss4_vector", ""),
         cvss_v4_score=to_float(fields.get("cvss4_base_score")),
         cves=cves_in(*cves),
-        cwes=cwes_in(*decimal_only(cwes), *(x for x in xrefs if x.upper().startswith("CWE"))),
+        cwes=cwes_in(*cwes, *(x for x in xrefs if x.upper().startswith("CWE"))),
         epss_score=_probability(fields.get("epss_score")),
         epss_percentile=_probability(fields.get("epss_percentile")),
         kev=_known_exploited(fields, xrefs),

@@ -11,9 +11,16 @@ OSVDB entry (OSVDB ≠ 0). See nikto_xml for why not DefectDojo's Medium.
 
 from __future__ import annotations
 
-from .base import Finding, ParseError, to_int
-from .generic_json import json_events, split_items
-from .zap import split_host, urls_in, web_location
+from .base import (
+    Finding,
+    ParseError,
+    json_events,
+    split_host,
+    split_items,
+    to_int,
+    urls_in,
+    web_location,
+)
 
 NAME = "nikto_json"
 TOOL = "nikto"

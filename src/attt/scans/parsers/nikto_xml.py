@@ -15,8 +15,18 @@ records the basis: "OSVDB-<id>" or "none".
 
 from __future__ import annotations
 
-from .base import Finding, child_text, clear, local, to_int, xml_events
-from .zap import note_time, parse_time, split_host, web_location
+from .base import (
+    Finding,
+    child_text,
+    clear,
+    local,
+    note_scan_start,
+    parse_time,
+    split_host,
+    to_int,
+    web_location,
+    xml_events,
+)
 
 NAME = "nikto_xml"
 TOOL = "nikto"
@@ -48,7 +58,7 @@ def _target(element, report) -> dict:
     _, fqdn = split_host(element.get("targethostname"))
     port = to_int(element.get("targetport"))
     report.saw_host(ip, fqdn)
-    note_time(report, parse_time(element.get("starttime"), "%Y-%m-%d %H:%M:%S"))
+    note_scan_start(report, parse_time(element.get("starttime"), "%Y-%m-%d %H:%M:%S"))
     site = (element.get("sitename") or "").strip()
     return {"host_ip": ip, "host_fqdn": fqdn, "port": port, "protocol": "tcp" if port else "",
             "site": site if "://" in site else (element.get("siteip") or "").strip()}

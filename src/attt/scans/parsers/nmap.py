@@ -11,7 +11,6 @@ each. Streams one <host> at a time.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 from . import base
 
@@ -39,9 +38,7 @@ def parse(path, report: base.ReportInfo, sniff: base.Sniff):
 
 def _run_facts(run, report):
     report.tool_version = run.get("version", "")
-    start = base.to_int(run.get("start"))
-    if start is not None and 0 < start < 2 ** 33:
-        report.scanned_at = datetime.fromtimestamp(start, tz=timezone.utc)
+    report.scanned_at = base.parse_time(run.get("start"))  # Unix seconds
 
 
 def _children(element, name: str):

@@ -23,12 +23,17 @@ from .base import (
     bounded,
     cves_in,
     cwes_in,
+    join_texts,
     json_records,
+    note_scan_start,
+    parse_time,
     severity_from_word,
+    split_host,
     to_float,
     to_int,
+    urls_in,
+    web_location,
 )
-from .zap import join_texts, note_time, parse_time, split_host, urls_in, web_location
 
 NAME = "nuclei"
 TOOL = "nuclei"
@@ -54,7 +59,7 @@ def parse(path, report, sniff):
         if not any(key in record for key in (*ID_KEYS, "info")):
             raise ParseError(f"Record {number} has neither a template-id nor an info block; "
                              "is this a Nuclei export?")
-        note_time(report, parse_time(_text(record.get("timestamp"))))
+        note_scan_start(report, parse_time(_text(record.get("timestamp"))))
         finding = _finding(record)
         report.saw_host(finding.host_ip, finding.host_fqdn)
         yield finding

@@ -13,12 +13,14 @@ from .base import (
     bounded,
     csv_rows,
     cves_in,
+    note_scan_start,
+    parse_time,
     severity_from_score,
     severity_from_word,
+    split_host,
     to_float,
     to_int,
 )
-from .nessus_xml import note_scan_start, parse_time, split_host
 
 NAME = "openvas_csv"
 TOOL = "openvas"

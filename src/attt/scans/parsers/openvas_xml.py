@@ -21,13 +21,15 @@ from .base import (
     clear,
     cves_in,
     cwes_in,
+    note_scan_start,
+    parse_time,
     severity_from_score,
     severity_from_word,
+    split_host,
     to_float,
     to_int,
     xml_events,
 )
-from .nessus_xml import decimal_only, note_scan_start, parse_time, split_host
 
 NAME = "openvas_xml"
 TOOL = "openvas"
@@ -110,7 +112,7 @@ def _finding(result) -> Finding:
         tool_severity=f"{threat} ({score})" if threat and score is not None else threat or str(score or ""),
         tool_id=oid,
         cves=refs["cve"] + cves_in(oid if oid.upper().startswith("CVE-") else ""),  # CVE-scanner results
-        cwes=cwes_in(*decimal_only(refs["cwe"])),
+        cwes=cwes_in(*refs["cwe"]),
         epss_score=epss,
         epss_percentile=percentile,
         host_ip=ip,

@@ -17,7 +17,6 @@ from .qualys_xml import (
     qualys_severity,
     score_vector,
     sections,
-    split_host,
     type_label,
 )
 
@@ -81,7 +80,7 @@ def _kind(word: str) -> str:
 def _finding(row: dict) -> base.Finding:
     kind = _kind(_value(row, "type"))
     severity, level = _severity(row, kind)
-    name_ip, name = split_host(_value(row, "fqdn", "dns", "hostname"))
+    name_ip, name = base.split_host(_value(row, "fqdn", "dns", "hostname"))
     cvss3, vector3 = score_vector(_value(row, "cvss3 base", "cvss3"))
     cvss2, vector2 = score_vector(_value(row, "cvss base", "cvss_base", "cvss"))
     references = [ref.strip() for ref in _value(row, "vendor reference").split(",") if ref.strip()]

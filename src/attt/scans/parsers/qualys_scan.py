@@ -13,7 +13,6 @@ from __future__ import annotations
 from . import base
 from .qualys_xml import (
     id_list,
-    parse_time,
     qualys_severity,
     score_vector,
     sections,
@@ -41,7 +40,7 @@ def parse(path, report: base.ReportInfo, sniff: base.Sniff):
         elif name == "IP":
             report.saw_host(*_address(element))
         elif name == "KEY" and element.get("value") == "DATE":
-            report.scanned_at = parse_time(element.text)
+            report.scanned_at = base.parse_time(element.text)
         else:
             continue  # a KEY we do not use: small, freed with the HEADER
         base.clear(element)

@@ -13,7 +13,7 @@ import csv
 from datetime import datetime
 
 from . import base
-from .qualys_xml import plain, qualys_severity, sections, split_host, type_label
+from .qualys_xml import QUALYS_TIME, plain, qualys_severity, sections, type_label
 
 NAME = "qualys_vmdr"
 TOOL = "qualys"
@@ -53,13 +53,8 @@ def parse(path, report: base.ReportInfo, sniff: base.Sniff):
 def _preamble_date(sniff) -> datetime | None:
     """The report date on the first preamble line ("04 Feb 2026 10:00AM GMT-0500"): the data list
     has no scan start, and this is the moment its detections describe."""
-    for row in _rows(sniff.lines[:1]):
-        for cell in row[1:2]:
-            try:
-                return datetime.strptime(cell.strip(), "%d %b %Y %I:%M%p GMT%z")
-            except ValueError:
-                return None
-    return None
+    row = next(_rows(sniff.lines[:1]), [])
+    return base.parse_time(row[1], QUALYS_TIME) if len(row) > 1 else None
 
 
 def _value(row: dict, name: str) -> str:
@@ -71,7 +66,7 @@ def _finding(row: dict) -> base.Finding:
     level, kind = _value(row, "severity"), _value(row, "type detected")
     ips = [ip.strip() for ip in _value(row, "asset ipv4").split(",") if ip.strip()]
     ip = ips[0] if ips else _value(row, "asset ipv6")
-    name_ip, fqdn = split_host(_value(row, "asset name"))
+    name_ip, fqdn = base.split_host(_value(row, "asset name"))
     cve = _value(row, "cve")
     port = base.to_int(_value(row, "port"))
     return base.Finding(

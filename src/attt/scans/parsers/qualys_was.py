@@ -14,16 +14,15 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from . import base
 from .qualys_xml import (
+    QUALYS_TIME,
     plain,
     qualys_severity,
     score_vector,
     sections,
-    split_host,
     type_label,
 )
 
@@ -69,21 +68,13 @@ def _first_pass(path, report) -> tuple[dict, str]:
         elif name == "WEBAPP":
             app_url = base.child_text(element, "URL")
         elif name == "START_DATE":
-            starts.append(_time(element.text))
+            starts.append(base.parse_time(element.text, QUALYS_TIME))
         elif name == "SCANNER":
             match = re.search(r"WAS:\s*([\w.-]+)", element.text or "")
             report.tool_version = match.group(1) if match else report.tool_version
         base.clear(element)
     report.scanned_at = min(filter(None, starts), default=None)
     return glossary, app_url
-
-
-def _time(text) -> datetime | None:
-    """'12 Mar 2020 04:42PM GMT-0400' → aware datetime."""
-    try:
-        return datetime.strptime(str(text or "").strip(), "%d %b %Y %I:%M%p GMT%z")
-    except ValueError:
-        return None
 
 
 def _details(element) -> dict:
@@ -107,7 +98,7 @@ def _details(element) -> dict:
 
 def _host(url: str) -> tuple[str, str]:
     try:
-        return split_host(urlsplit(url).hostname or "")
+        return base.split_host(urlsplit(url).hostname or "")
     except ValueError:
         return "", ""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
 
 from . import base
 
@@ -34,6 +33,7 @@ TYPE_LABELS = {"vuln": "Confirmed vulnerability", "confirmed": "Confirmed vulner
                "practice": "Potential vulnerability", "potential": "Potential vulnerability",
                "ig": "Information gathered", "info": "Information gathered",
                "service": "Information gathered (service)"}
+QUALYS_TIME = "%d %b %Y %I:%M%p GMT%z"  # WAS and VMDR dates: "12 Mar 2020 04:42PM GMT-0400"
 SCORE_VECTOR = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:\((.*)\))?\s*$")
 LINK = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']?\s*([^\"'\s>]+)[^>]*>(.*?)</a\s*>", re.I | re.S)
 BREAK = re.compile(r"<\s*/?\s*(?:br|p|li|dt|dd|pre|ul|ol|dl)\b[^>]*>", re.I)
@@ -88,23 +88,6 @@ def sections(*pairs) -> str:
     return "\n\n".join(parts)
 
 
-def split_host(value: str) -> tuple[str, str]:
-    """(ip, fqdn): an address goes to the first, a name to the second."""
-    value = str(value or "").strip()
-    if re.fullmatch(r"[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*", value):
-        return value, ""
-    return "", value
-
-
-def parse_time(text) -> datetime | None:
-    """ISO 8601 (Qualys XML) → aware datetime; naive means UTC."""
-    try:
-        moment = datetime.fromisoformat(str(text or "").strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def descendant_text(element, name: str) -> str:
     """Text of the first descendant called ``name`` (CVSS blocks nest differently by version)."""
     for child in element.iter():
@@ -152,7 +135,7 @@ def _glossary(path, report) -> dict:
             glossary[qid] = _details(element)
         elif name == "GENERATION_DATETIME":
             # The report has no scan start: its generation time is when these results were current.
-            report.scanned_at = parse_time(element.text)
+            report.scanned_at = base.parse_time(element.text)
         elif name == "GLOSSARY":
             break
         base.clear(element)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from .base import (
@@ -30,11 +29,16 @@ from .base import (
     cves_in,
     cwes_in,
     json_items,
+    parse_time,
     severity_from_score,
     severity_from_word,
     to_float,
     to_int,
 )
+from .base import json_dict as _dict
+from .base import json_list as _list
+from .base import json_strings as _strings
+from .base import json_text as _text
 
 NAME = "sarif"
 TOOL = "sarif"
@@ -221,27 +225,7 @@ def _version(driver) -> str:
 def _started(run):
     for invocation in map(_dict, _list(run.get("invocations"))):
         for key in ("startTimeUtc", "endTimeUtc"):  # the end time only when the start is missing
-            try:
-                moment = datetime.fromisoformat(_text(invocation.get(key)))
-            except ValueError:
-                continue
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            moment = parse_time(_text(invocation.get(key)))
+            if moment is not None:
+                return moment
     return None
-
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value).replace("\x00", "").strip()
-
-
-def _strings(value) -> list[str]:
-    return [_text(item) for item in _list(value) if _text(item)]

@@ -16,8 +16,10 @@ anything else (INVENTORY, EXPERIMENT) → info.
 
 from __future__ import annotations
 
-from .base import Finding, ParseError, cves_in, cwes_in, json_items, to_int
-from .grype import first_value
+from .base import Finding, ParseError, cves_in, cwes_in, first_value, json_items, to_int
+from .base import json_dict as _dict
+from .base import json_text as _text
+from .base import label_lines as _lines
 
 NAME = "semgrep"
 TOOL = "semgrep"
@@ -57,16 +59,16 @@ def _code(result) -> Finding:
     fingerprint, lines = _text(extra.get("fingerprint")), _text(extra.get("lines"))
     fix = _text(extra.get("fix"))
     return Finding(
-        title=_rule_title(check_id), severity=SEVERITIES.get(word.lower(), "info"), tool_severity=word,
+        title=rule_title(check_id), severity=SEVERITIES.get(word.lower(), "info"), tool_severity=word,
         tool_id=check_id, unique_id="" if fingerprint == NOT_GIVEN else fingerprint,
-        cwes=cwes_in(*_texts(meta.get("cwe"))), cves=cves_in(*_texts(meta.get("cve"))),
+        cwes=cwes_in(*text_list(meta.get("cwe"))), cves=cves_in(*text_list(meta.get("cve"))),
         file_path=_text(result.get("path")), line=to_int(_dict(result.get("start")).get("line")),
         description=_text(extra.get("message")),
         solution=f"Suggested fix: {fix}" if fix else "",
-        references=[*_texts(meta.get("references")), _text(meta.get("source")), _text(meta.get("shortlink"))],
+        references=[*text_list(meta.get("references")), _text(meta.get("source")), _text(meta.get("shortlink"))],
         evidence=_lines(("Ignored in source", "yes (nosemgrep)" if extra.get("is_ignored") is True else ""),
                         ("Confidence", _text(meta.get("confidence"))), ("Likelihood", _text(meta.get("likelihood"))),
-                        ("Impact", _text(meta.get("impact"))), ("OWASP", ", ".join(_texts(meta.get("owasp")))),
+                        ("Impact", _text(meta.get("impact"))), ("OWASP", ", ".join(text_list(meta.get("owasp")))),
                         ("Code", "" if lines == NOT_GIVEN else lines)),
     )
 
@@ -80,11 +82,11 @@ def _supply_chain(vuln) -> Finding:
     return Finding(
         title=_text(vuln.get("title")) or _text(advisory.get("title")),
         severity=SEVERITIES.get(word.lower(), "info"), tool_severity=word, tool_id=_text(advisory.get("ruleId")),
-        cves=cves_in(*_texts(references.get("cveIds"))), cwes=cwes_in(*_texts(references.get("cweIds"))),
+        cves=cves_in(*text_list(references.get("cveIds"))), cwes=cwes_in(*text_list(references.get("cweIds"))),
         component=name, version=_text(matched.get("versionSpecifier")), fixed_version=fixed,
         file_path=_text(location.get("path")), line=to_int(location.get("startLine")) or None,
         url=_text(location.get("url")), description=_text(advisory.get("description")),
-        solution=f"Upgrade {name} to {fixed}." if fixed else "", references=_texts(references.get("urls")),
+        solution=f"Upgrade {name} to {fixed}." if fixed else "", references=text_list(references.get("urls")),
         evidence=_lines(("Repository", _text(vuln.get("repositoryName"))),
                         ("Exposure", _text(vuln.get("exposureType"))),
                         ("Reachability", _text(advisory.get("reachability"))),
@@ -93,35 +95,23 @@ def _supply_chain(vuln) -> Finding:
     )
 
 
-def _rule_title(check_id: str) -> str:
+# --- shared with semgrep_pro ---------------------------------------------------------------------
+
+def rule_title(check_id: str) -> str:
     """``python.lang.security.audit.eval-detected.eval-detected`` → "Eval detected"."""
     words = check_id.rsplit(".", 1)[-1].replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:] if words else check_id
 
 
+def text_list(value) -> list[str]:
+    """A string or a list of strings (Semgrep metadata allows both) as a list."""
+    values = value if isinstance(value, list) else [value]
+    return [_text(item) for item in values if _text(item)]
+
+
 # --- small helpers -----------------------------------------------------------------------------
-
-def _lines(*pairs) -> str:
-    return "\n".join(f"{label}: {value}" for label, value in pairs if value)
-
 
 def _object(value) -> dict:
     if not isinstance(value, dict):
         raise ParseError("This Semgrep report is malformed: a result is not a JSON object.")
     return value
-
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value).replace("\x00", "").strip()
-
-
-def _texts(value) -> list[str]:
-    """A string or a list of strings (Semgrep metadata allows both) as a list."""
-    values = value if isinstance(value, list) else [value]
-    return [_text(item) for item in values if _text(item)]

@@ -15,6 +15,10 @@ Severity: the platform's word, critical/high/medium/low → same; info or anythi
 from __future__ import annotations
 
 from .base import Finding, ParseError, cwes_in, json_items, severity_from_word, to_int
+from .base import json_dict as _dict
+from .base import json_text as _text
+from .base import label_lines as _lines
+from .semgrep import rule_title, text_list
 
 NAME = "semgrep_pro"
 TOOL = "semgrep"
@@ -43,10 +47,10 @@ def _finding(item) -> Finding:
     rule_name, word = _text(item.get("rule_name")), _text(item.get("severity"))
     guidance = _dict(_dict(item.get("assistant")).get("guidance"))
     return Finding(
-        title=_rule_title(rule_name), severity=severity_from_word(word) or "info",
+        title=rule_title(rule_name), severity=severity_from_word(word) or "info",
         tool_severity=word, tool_id=rule_name,
         unique_id=_text(item.get("match_based_id")) or _text(item.get("id")),
-        cwes=cwes_in(*_texts(rule.get("cwe_names"))),
+        cwes=cwes_in(*text_list(rule.get("cwe_names"))),
         component=_text(repository.get("name")), url=_text(item.get("line_of_code_url")),
         file_path=_text(location.get("file_path")), line=to_int(location.get("line")),
         description=_text(item.get("rule_message")) or _text(rule.get("message")),
@@ -55,30 +59,5 @@ def _finding(item) -> Finding:
         evidence=_lines(("Repository", _text(repository.get("name"))), ("Ref", _text(item.get("ref"))),
                         ("State", _text(item.get("state"))), ("Triage", _text(item.get("triage_state"))),
                         ("Confidence", _text(item.get("confidence"))),
-                        ("OWASP", ", ".join(_texts(rule.get("owasp_names"))))),
+                        ("OWASP", ", ".join(text_list(rule.get("owasp_names"))))),
     )
-
-
-def _rule_title(rule_name: str) -> str:
-    """``typescript.react.security.audit.react-no-refs.react-no-refs`` → "React no refs"."""
-    words = rule_name.rsplit(".", 1)[-1].replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:] if words else rule_name
-
-
-def _lines(*pairs) -> str:
-    return "\n".join(f"{label}: {value}" for label, value in pairs if value)
-
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value).replace("\x00", "").strip()
-
-
-def _texts(value) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    return [_text(item) for item in values if _text(item)]

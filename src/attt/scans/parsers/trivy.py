@@ -18,20 +18,23 @@ Severity: Trivy's own word, CRITICAL/HIGH/MEDIUM/LOW → same; UNKNOWN or missin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import ijson
-
 from .base import (
     Finding,
     ParseError,
     cves_in,
     cwes_in,
+    json_events,
     json_items,
+    parse_time,
     severity_from_word,
     to_float,
     to_int,
 )
+from .base import json_dict as _dict
+from .base import json_list as _list
+from .base import json_strings as _strings
+from .base import json_text as _text
+from .base import label_lines as _lines
 
 NAME = "trivy"
 TOOL = "trivy"
@@ -78,17 +81,13 @@ def parse(path, report, sniff):
 def _read_header(path, report):
     """CreatedAt and Trivy.Version come before the big lists; stop reading at the first list."""
     stop = {"Results", *KUBERNETES_LISTS}
-    with open(path, "rb") as handle:
-        try:
-            for prefix, event, value in ijson.parse(handle):
-                if event == "map_key" and prefix == "" and value in stop:
-                    break
-                if event == "string" and prefix == "CreatedAt":
-                    report.scanned_at = _when(value)
-                elif event == "string" and prefix == "Trivy.Version":
-                    report.tool_version = value
-        except ijson.JSONError as exc:
-            raise ParseError(f"The JSON is malformed or truncated: {exc}") from None
+    for prefix, event, value in json_events(path):
+        if event == "map_key" and prefix == "" and value in stop:
+            break
+        if event == "string" and prefix == "CreatedAt":
+            report.scanned_at = parse_time(value)
+        elif event == "string" and prefix == "Trivy.Version":
+            report.tool_version = value
 
 
 def _result(result, workload):
@@ -201,37 +200,7 @@ def _component(package, workload) -> str:
     return package
 
 
-def _when(text):
-    try:
-        moment = datetime.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _lines(*pairs) -> str:
-    return "\n".join(f"{label}: {value}" for label, value in pairs if value)
-
-
 def _object(value, what) -> dict:
     if not isinstance(value, dict):
         raise ParseError(f"This Trivy report is malformed: a {what} is not a JSON object.")
     return value
-
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value).replace("\x00", "").strip()
-
-
-def _strings(value) -> list[str]:
-    return [_text(item) for item in _list(value) if _text(item)]

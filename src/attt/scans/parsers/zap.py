@@ -15,32 +15,26 @@ kept in the evidence: ZAP writes it, the auditor decides.
 
 ZAP writes its texts as HTML (``<p>…</p>``, escaped in the XML): tags are stripped for the
 description and solution, and URLs are taken out of ``reference``.
-
-The helpers below (``strip_html``, ``urls_in``, ``web_location``, ``parse_time``) are shared
-with the other web-scanner modules (burp, acunetix_xml, acunetix360, nikto_*, nuclei,
-generic_*); they would belong in base.py.
 """
 
 from __future__ import annotations
 
-import html
-import ipaddress
-import re
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
-
 from .base import (
-    TEXT_LIMIT,
     Finding,
     ParseError,
     bounded,
     child_text,
     clear,
     cwes_in,
+    join_texts,
     local,
+    note_scan_start,
+    parse_time,
     severity_from_word,
+    strip_html,
     to_int,
+    urls_in,
+    web_location,
     xml_events,
 )
 
@@ -52,104 +46,6 @@ RISK_CODES = {"0": "info", "1": "low", "2": "medium", "3": "high"}
 CONFIDENCE_WORDS = {"0": "False positive", "1": "Low", "2": "Medium", "3": "High", "4": "User confirmed"}
 INSTANCE_FIELDS = ("method", "param", "attack", "evidence", "otherinfo")
 
-# --- helpers shared with the other web-scanner modules -----------------------------------------
-
-DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21, "ssh": 22}
-_BREAK_TAGS = re.compile(r"<\s*(?:br|/p|/div|/tr|/h[1-6]|/ul|/ol)\b[^>]*>", re.IGNORECASE)
-_ITEM_TAGS = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
-_ANY_TAG = re.compile(r"<[^>]*>")
-_URL = re.compile(r"https?://[^\s<>\"']+")
-_IP_LIKE = re.compile(r"[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.%\w]*")
-
-
-def strip_html(text, limit: int = TEXT_LIMIT) -> str:
-    """Plain text of an HTML fragment: tags dropped, entities decoded, one paragraph a line.
-
-    The input is bounded first so the regular expressions only ever see ``2 × limit`` characters.
-    """
-    text = str(text or "")[: limit * 2]
-    text = _ITEM_TAGS.sub("\n- ", _BREAK_TAGS.sub("\n", text))
-    text = html.unescape(_ANY_TAG.sub("", text))
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)[:limit]
-
-
-def urls_in(*texts) -> list[str]:
-    """Every http(s) URL in the texts (HTML links included), in order, without trailing punctuation."""
-    found = []
-    for text in texts:
-        if text:
-            found.extend(url.rstrip(".,;:") for url in _URL.findall(html.unescape(str(text)[:TEXT_LIMIT])))
-    return found
-
-
-def split_host(value) -> tuple[str, str]:
-    """(ip, fqdn) of a bare host name: an address goes left, a name right."""
-    value = str(value or "").strip().strip("[]").rstrip(".")
-    if not value:
-        return "", ""
-    try:
-        ipaddress.ip_address(value)
-        return value, ""
-    except ValueError:
-        # Anonymised samples carry impossible addresses (10.10.10.10.); still addresses.
-        return (value, "") if _IP_LIKE.fullmatch(value) and any(c.isdigit() for c in value) else ("", value)
-
-
-def web_location(text) -> dict:
-    """Finding fields (host_ip, host_fqdn, port, protocol) of a URL or a ``host[:port]``.
-
-    A web finding's port is the URL's, or the scheme's default; HTTP runs over TCP, so protocol
-    is "tcp" whenever a port is known (this lines web findings up with network scanners').
-    """
-    text = str(text or "").strip()
-    if not text:
-        return {}
-    try:
-        parts = urlsplit(text if "://" in text else "//" + text)
-        host, port = parts.hostname or "", parts.port
-    except ValueError:  # unbalanced IPv6 bracket, port out of range or not a number
-        return {}
-    if port is None:
-        port = DEFAULT_PORTS.get(parts.scheme.lower())
-    ip, fqdn = split_host(host)
-    return {"host_ip": ip, "host_fqdn": fqdn, "port": port, "protocol": "tcp" if port else ""}
-
-
-def parse_time(value, *patterns) -> datetime | None:
-    """A timestamp (ISO 8601, RFC 2822, or one of ``patterns``), timezone-aware; naive means UTC."""
-    value = " ".join(str(value or "").split())
-    if not value:
-        return None
-    moment = None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        for pattern in patterns:
-            try:
-                moment = datetime.strptime(value, pattern)
-                break
-            except ValueError:
-                continue
-        else:
-            try:
-                moment = parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def note_time(report, moment: datetime | None):
-    """Keep the earliest time seen as the scan's start."""
-    if moment is not None and (report.scanned_at is None or moment < report.scanned_at):
-        report.scanned_at = moment
-
-
-def join_texts(*parts) -> str:
-    return "\n\n".join(part.strip() for part in parts if part and part.strip())
-
-
-# --- ZAP ---------------------------------------------------------------------------------------
 
 def detects(sniff) -> bool:
     return sniff.kind == "xml" and sniff.xml_root == "OWASPZAPReport"
@@ -163,7 +59,7 @@ def parse(path, report, sniff):
             if tag == "OWASPZAPReport":
                 report.tool_version = element.get("version", "")
                 # ZAP writes when the report was generated, not when the scan started.
-                note_time(report, parse_time(element.get("generated")))
+                note_scan_start(report, parse_time(element.get("generated")))
             elif tag == "site":
                 site = _site(element, report)
         elif tag == "alertitem":

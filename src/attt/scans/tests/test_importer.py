@@ -9,7 +9,13 @@ from django.utils import timezone
 from attt.inventory.models import SystemHost
 from attt.obligations.models import Evidence
 from attt.scans import services
-from attt.scans.models import Finding, FindingStatus, ImportStatus, ScanImport, UnmatchedHost
+from attt.scans.models import (
+    Finding,
+    FindingStatus,
+    ImportStatus,
+    ScanImport,
+    UnmatchedHost,
+)
 from attt.scans.tests.reports import nessus
 from attt.testing import make_system
 

@@ -9,7 +9,13 @@ from huey.contrib.djhuey import HUEY
 from typer.testing import CliRunner
 
 from attt.scans import services
-from attt.scans.models import Finding, FindingStatus, FixDeadline, ImportStatus, ScanImport
+from attt.scans.models import (
+    Finding,
+    FindingStatus,
+    FixDeadline,
+    ImportStatus,
+    ScanImport,
+)
 from attt.scans.tests.corpus import CORPUS
 from attt.scans.tests.reports import nessus
 
