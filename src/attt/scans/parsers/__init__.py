@@ -10,7 +10,8 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from .base import Finding, ParseError, ReportInfo, Sniff, sniff
+from .base import Finding, ParseError, ReportInfo, Sniff
+from .sniffing import sniff
 
 # Order matters only where two formats could both claim a file: specific before generic.
 FORMAT_MODULES = (

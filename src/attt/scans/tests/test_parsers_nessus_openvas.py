@@ -21,6 +21,7 @@ from attt.scans.parsers import (
     nessus_xml,
     openvas_csv,
     openvas_xml,
+    sniffing,
 )
 from attt.scans.tests.corpus import corpus_file, parse_all
 
@@ -210,7 +211,7 @@ def test_openvas_report_facts():
     "burp/one_finding.xml", "nikto/nikto-report-one-vuln.xml", "acunetix/one_finding.xml", "trivy/issue_9092.json",
 ])
 def test_other_scanners_are_not_claimed(relative):
-    seen = base.sniff(corpus_file(relative))
+    seen = sniffing.sniff(corpus_file(relative))
     assert not any(module.detects(seen) for module in MINE)
 
 
@@ -221,7 +222,7 @@ def test_replicated_hosts_stream(tmp_path):
     big = tmp_path / "big.nessus"
     big.write_text(text[:start] + text[start:end] * 20 + text[end:])
     report = base.ReportInfo()
-    findings = list(nessus_xml.parse(big, report, base.sniff(big)))
+    findings = list(nessus_xml.parse(big, report, sniffing.sniff(big)))
     assert len(findings) == 296 * 20
     assert findings[-1].host_fqdn == "qa3app01"
 
@@ -236,20 +237,20 @@ def test_nessus_policy_only_is_refused(tmp_path):
     path = _write(tmp_path, "policy.nessus", "<NessusClientData_v2><Policy><policyName>x</policyName></Policy>"
                                              "</NessusClientData_v2>")
     with pytest.raises(ParseError, match="no <Report> element"):
-        list(nessus_xml.parse(path, base.ReportInfo(), base.sniff(path)))
+        list(nessus_xml.parse(path, base.ReportInfo(), sniffing.sniff(path)))
 
 
 def test_truncated_nessus_is_refused(tmp_path):
     text = corpus_file("nessus/nessus_was/nessus_was_one_vuln.xml").read_text()
     path = _write(tmp_path, "cut.nessus", text[: len(text) // 2])
     with pytest.raises(ParseError, match="malformed or truncated"):
-        list(nessus_xml.parse(path, base.ReportInfo(), base.sniff(path)))
+        list(nessus_xml.parse(path, base.ReportInfo(), sniffing.sniff(path)))
 
 
 def test_openvas_without_results_is_refused(tmp_path):
     path = _write(tmp_path, "r.xml", "<report id='x'><report id='x'><scan_run_status>Done</scan_run_status>"
                                      "</report></report>")
-    seen = base.sniff(path)
+    seen = sniffing.sniff(path)
     assert openvas_xml.detects(seen)
     with pytest.raises(ParseError, match="no <results> element"):
         list(openvas_xml.parse(path, base.ReportInfo(), seen))
@@ -257,7 +258,7 @@ def test_openvas_without_results_is_refused(tmp_path):
 
 def test_plain_report_root_is_not_openvas(tmp_path):
     path = _write(tmp_path, "other.xml", "<report><item name='a'/><item name='b'/></report>")
-    assert not openvas_xml.detects(base.sniff(path))
+    assert not openvas_xml.detects(sniffing.sniff(path))
 
 
 def test_odd_values_do_not_crash(tmp_path):
@@ -269,6 +270,6 @@ def test_odd_values_do_not_crash(tmp_path):
         "<cvss_base_score>high</cvss_base_score><epss_score>NaN</epss_score></ReportItem></ReportHost>"
         "</Report></NessusClientData_v2>"))
     report = base.ReportInfo()
-    [finding] = [f.clean() for f in nessus_xml.parse(path, report, base.sniff(path))]
+    [finding] = [f.clean() for f in nessus_xml.parse(path, report, sniffing.sniff(path))]
     assert (finding.severity, finding.port, finding.cwes, finding.cvss_v2_score) == ("info", None, [], None)
     assert report.scanned_at is None

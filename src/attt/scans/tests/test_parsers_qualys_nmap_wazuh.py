@@ -26,6 +26,7 @@ from attt.scans.parsers import (
     qualys_vmdr,
     qualys_was,
     qualys_xml,
+    sniffing,
     wazuh,
 )
 
@@ -252,7 +253,7 @@ def test_detects_nothing_outside_its_folders(folder):
     assert files
     for file in files:
         try:
-            sniffed = base.sniff(file)
+            sniffed = sniffing.sniff(file)
         except base.ParseError:
             continue
         assert [m.NAME for m in MINE if m.detects(sniffed)] == [], file

@@ -33,6 +33,7 @@ from attt.scans.parsers import (
     sarif,
     semgrep,
     semgrep_pro,
+    sniffing,
     trivy,
 )
 
@@ -278,7 +279,7 @@ def test_corpus_file(path, module, count, match, expected):
 
 def test_semgrep_pro_leaves_an_empty_findings_list_to_the_generic_format():
     # {"findings": []} shows no Semgrep-specific key; parsed as Semgrep Pro on request it is empty.
-    sniffed = base.sniff(corpus_file("semgrep/semgrep_pro/no_vuln.json"))
+    sniffed = sniffing.sniff(corpus_file("semgrep/semgrep_pro/no_vuln.json"))
     assert not semgrep_pro.detects(sniffed)
     assert parse_all("semgrep/semgrep_pro/no_vuln.json", "semgrep_pro")[2] == []
 
@@ -348,7 +349,7 @@ def test_each_file_is_claimed_by_exactly_its_own_module():
     for case_ in CASES:
         path = case_.values[0]
         owner = next(name for prefix, name in EXPECTED_OWNER.items() if path.startswith(prefix))
-        claimants = [m.NAME for m in MINE if m.detects(base.sniff(corpus_file(path)))]
+        claimants = [m.NAME for m in MINE if m.detects(sniffing.sniff(corpus_file(path)))]
         assert claimants == [owner], path
 
 
@@ -362,7 +363,7 @@ FOREIGN = ["nessus/nessus/nessus_with_cvssv3.nessus", "nessus/tenable_many_vuln.
 
 @pytest.mark.parametrize("path", FOREIGN)
 def test_other_scanners_files_are_not_claimed(path):
-    sniffed = base.sniff(corpus_file(path))
+    sniffed = sniffing.sniff(corpus_file(path))
     assert [m.NAME for m in MINE if m.detects(sniffed)] == []
 
 
@@ -388,7 +389,7 @@ def test_parsers_fail_only_with_parse_error(document):
         path = Path(folder) / "report.json"
         path.write_text(json.dumps(document))
         try:
-            sniffed = base.sniff(path)
+            sniffed = sniffing.sniff(path)
         except base.ParseError:
             return
         for module in MINE:  # every module, as if the user forced the format

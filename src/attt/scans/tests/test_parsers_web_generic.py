@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attt.scans import parsers
-from attt.scans.parsers import base
+from attt.scans.parsers import sniffing
 
 from .corpus import corpus_file, parse_all, refused
 
@@ -295,7 +295,7 @@ def test_detects_nothing_outside_my_folders():
     for path in sorted(p for p in root.rglob("*.*") if p.suffix != ".md" and p.stat().st_size):
         if path.relative_to(root).parts[0] in MY_FOLDERS:
             continue
-        seen = base.sniff(path)
+        seen = sniffing.sniff(path)
         claims = [m.NAME for m in mine if m.detects(seen)]
         if path.relative_to(root).as_posix() == "semgrep/semgrep_pro/no_vuln.json":
             # {"findings": []} is both an empty Semgrep Pro and an empty generic report.
@@ -379,7 +379,7 @@ def test_generic_csv_unknown_severity_names_the_row(tmp_path):
 def test_generic_csv_does_not_claim_other_tools_csv(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text('"IP","QID","Title","Severity"\n"10.0.0.1","38170","SSL issue","3"\n', encoding="utf-8")
-    assert not parsers.by_name("generic_csv").detects(base.sniff(path))
+    assert not parsers.by_name("generic_csv").detects(sniffing.sniff(path))
 
 
 def test_the_documented_examples_import(tmp_path):
