@@ -2,6 +2,7 @@
 bulk), unmatched hosts (assign), fix deadlines, formats. Rows come through the scoping mechanism."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -149,13 +150,9 @@ class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     parser_classes = [JSONParser, FormParser]
 
     def get_serializer_context(self):
-        from django.utils import timezone
-
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     def get_queryset(self):
-        from django.utils import timezone
-
         rows = super().get_queryset()
         if self.action == "list":
             rows = queries.by_severity(queries.FindingFilters.from_query(self.request.query_params).apply(
@@ -193,8 +190,6 @@ class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "open_by_severity": serializers.DictField(), "overdue": serializers.IntegerField()}))
     @action(detail=False, methods=["get"])
     def summary(self, request):
-        from django.utils import timezone
-
         counts = queries.summary(super().get_queryset(), timezone.localdate())
         return Response({"open_by_severity": {value: count for value, _label, count in counts["open_by_severity"]},
                          "overdue": counts["overdue"],

@@ -35,15 +35,19 @@ SCHEMA = {
 
 
 @lru_cache(maxsize=1)
+def _catalogue() -> dict:
+    data, _root, _fail = read_catalogue(CATALOGUE, SCHEMA)
+    return data
+
+
 def defaults() -> dict:
     """{(severity, level): days or None} from the catalogue."""
-    data, _root, _fail = read_catalogue(CATALOGUE, SCHEMA)
-    return {(severity, level): days for severity, row in data["days"].items() for level, days in zip(LEVELS, row)}
+    return {(severity, level): days for severity, row in _catalogue()["days"].items()
+            for level, days in zip(LEVELS, row)}
 
 
 def citations() -> list[dict]:
-    data, _root, _fail = read_catalogue(CATALOGUE, SCHEMA)
-    return data["citations"]
+    return _catalogue()["citations"]
 
 
 def table_for(organisation) -> dict:

@@ -36,6 +36,7 @@ from .models import (
 from .parsers import ParseError
 
 BATCH = 2000
+PER_SYSTEM_COUNTS = ("findings", "new", "unchanged", "reopened", "closed")
 NEW_FINDING_COLUMNS = (
     "system", "vulnerability", "tool", "fingerprint", "severity", "host", "host_ip", "host_fqdn", "port", "protocol",
     "url", "component", "version", "fixed_version", "file_path", "line", "evidence", "status", "status_note",
@@ -74,7 +75,7 @@ class Importer:
         self.seen: set[str] = set()
         self.vulnerability_ids: dict[str, int] = {}
         self.covered: dict[int, set] = defaultdict(set)  # system id -> hosts scanned
-        self.systems: dict[int, object] = {}
+        self.systems: dict[int, object] = {self.chosen.pk: self.chosen} if self.chosen else {}
         self.per_system: dict[int, Counter] = defaultdict(Counter)
         self.unmatched: Counter = Counter()
         self.counts = Counter()
@@ -145,7 +146,6 @@ class Importer:
 
     def _system_for(self, ip, fqdn):
         if self.chosen is not None:
-            self.systems[self.chosen.pk] = self.chosen
             return self.chosen
         if not ip and not fqdn:
             raise ParseError("This report names no host for its findings (code or container scan): choose the "
@@ -172,12 +172,8 @@ class Importer:
         """
         if not rows:
             return
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(Finding._meta.get_field(name).column) for name in NEW_FINDING_COLUMNS)
-        placeholders = ", ".join(["%s"] * len(NEW_FINDING_COLUMNS))
-        sql = f"INSERT INTO {quote(Finding._meta.db_table)} ({columns}) VALUES ({placeholders})"
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            cursor.executemany(_insert_statement(), rows)
 
     def _reopen(self, reopened, stamp):
         if not reopened:
@@ -198,16 +194,17 @@ class Importer:
         digests = [vulnerability_digest(self.tool, f) for f in findings]
         missing = {d: f for d, f in zip(digests, findings) if d not in self.vulnerability_ids}
         if missing:
-            for chunk in _chunks(list(missing), 900):
-                self.vulnerability_ids.update(Vulnerability.objects.filter(digest__in=chunk).values_list("digest", "pk"))
+            self._load_vulnerability_ids(missing)
             fresh = [_vulnerability(d, self.tool, f) for d, f in missing.items() if d not in self.vulnerability_ids]
             if fresh:
                 # ignore_conflicts: a parallel import may have just created the same check.
                 Vulnerability.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
-                for chunk in _chunks([v.digest for v in fresh], 900):
-                    self.vulnerability_ids.update(
-                        Vulnerability.objects.filter(digest__in=chunk).values_list("digest", "pk"))
+                self._load_vulnerability_ids([v.digest for v in fresh])
         return [self.vulnerability_ids[d] for d in digests]
+
+    def _load_vulnerability_ids(self, digests):
+        for chunk in _chunks(digests, 900):
+            self.vulnerability_ids.update(Vulnerability.objects.filter(digest__in=chunk).values_list("digest", "pk"))
 
     # --- the end of the file ------------------------------------------------------------------
     def _finish(self, report):
@@ -217,7 +214,7 @@ class Importer:
                 self.unmatched.setdefault((ip, fqdn), 0)
             else:
                 self.covered[system.pk].add(ip or fqdn)
-        closed = self._close_absent()
+        self._close_absent()
         scan = self.scan_import
         scan.scanned_on = _scan_date(report.scanned_at, self.today)
         scan.tool_version = (report.tool_version or "")[:100]
@@ -226,17 +223,15 @@ class Importer:
         for counter in self.per_system.values():
             totals.update(counter)
         scan.new, scan.unchanged, scan.reopened, scan.closed = (totals["new"], totals["unchanged"],
-                                                               totals["reopened"], closed)
+                                                               totals["reopened"], totals["closed"])
         scan.hosts = len({host for hosts in self.covered.values() for host in hosts} | {
             ip or fqdn for ip, fqdn in self.unmatched})
         scan.unmatched_hosts = len(self.unmatched)
         scan.unmatched_records = sum(self.unmatched.values())
         scan.save()
         ImportedSystem.objects.bulk_create([
-            ImportedSystem(scan_import=scan, system_id=system_id, findings=self.per_system[system_id]["findings"],
-                           new=self.per_system[system_id]["new"], unchanged=self.per_system[system_id]["unchanged"],
-                           reopened=self.per_system[system_id]["reopened"],
-                           closed=self.per_system[system_id]["closed"])
+            ImportedSystem(scan_import=scan, system_id=system_id,
+                           **{name: self.per_system[system_id][name] for name in PER_SYSTEM_COUNTS})
             for system_id in sorted(self.covered)])
         self._record_unmatched()
         for system_id in sorted(self.covered):
@@ -244,8 +239,7 @@ class Importer:
                             occurred_on=scan.scanned_on, recorded_by=scan.uploaded_by,
                             title=f"{scan.original_name} ({scan.format}, #{scan.pk})")
 
-    def _close_absent(self) -> int:
-        total = 0
+    def _close_absent(self):
         note = f"Absent from import #{self.scan_import.pk}"
         for system_id, hosts in self.covered.items():
             for chunk in _chunks(sorted(hosts), 500):
@@ -255,8 +249,6 @@ class Importer:
                          .update(status=FindingStatus.FIXED, closed_on=self.today, status_changed_at=self.now,
                                  status_changed_by=None, status_note=note))
                 self.per_system[system_id]["closed"] += count
-                total += count
-        return total
 
     def _record_unmatched(self):
         organisation = self.scan_import.organisation
@@ -270,6 +262,13 @@ class Importer:
             UnmatchedHost.objects.update_or_create(
                 organisation=organisation, host_ip=ip[:45], host_fqdn=fqdn[:253],
                 defaults={"last_import": self.scan_import, "records": records, "last_seen_at": self.now})
+
+
+def _insert_statement() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Finding._meta.get_field(name).column) for name in NEW_FINDING_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(NEW_FINDING_COLUMNS))
+    return f"INSERT INTO {quote(Finding._meta.db_table)} ({columns}) VALUES ({placeholders})"
 
 
 def _vulnerability(digest, tool, f) -> Vulnerability:

@@ -279,7 +279,6 @@ def reapply_deadlines(organisation) -> int:
     """Recompute the deadline of every open finding in the subtree (from the day it was first seen,
     or reopened)."""
     policy = deadlines.DeadlinePolicy()
-    count = 0
     open_findings = Finding.objects.within(organisation).filter(status=FindingStatus.OPEN).select_related(
         "system", "system__owner").only("pk", "severity", "first_seen_on", "status_changed_at", "reopened_count",
                                         "due_on", "system")
@@ -292,6 +291,5 @@ def reapply_deadlines(organisation) -> int:
         if due != finding.due_on:
             finding.due_on = due
             changes.append(finding)
-            count += 1
     Finding.objects.bulk_update(changes, ["due_on"], batch_size=500)
-    return count
+    return len(changes)

@@ -271,6 +271,7 @@ def _cells(data) -> dict:
     return cells
 
 
+@login_required
 def system_imports(request, pk):
     """Import history of one system (linked from its page)."""
     system = get_visible_or_404(request, InformationSystem.objects.select_related("owner"), pk=pk)
@@ -278,6 +279,3 @@ def system_imports(request, pk):
     counts = Finding.objects.filter(system=system).aggregate(
         open=Count("pk", filter=Q(status=FindingStatus.OPEN)), total=Count("pk"))
     return render(request, "scans/system_imports.html", {"system": system, "rows": rows, "counts": counts})
-
-
-system_imports = login_required(system_imports)

@@ -347,7 +347,7 @@ def visible_world(world):
     return world
 
 
-def _scan_rows(world, tmp_dir=None):
+def _scan_rows(world):
     """An import by AG-A1: one finding on Alpha (10.1.0.10), one host nobody claims (10.9.9.9)."""
     import tempfile
     from pathlib import Path
