@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "attt.levels",
     "attt.obligations",
     "attt.scans",
+    "attt.incidents",
     "attt.dashboards",
 ]
 

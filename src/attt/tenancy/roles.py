@@ -33,6 +33,11 @@ class Permission(models.TextChoices):
     TRIAGE_FINDINGS = "triage_findings", _("Triage vulnerability findings")
     ACCEPT_RISK = "accept_risk", _("Approve accepted risks")
     MANAGE_FIX_POLICY = "manage_fix_policy", _("Set fix deadlines for findings")
+    # Incidents: open and work a case (also granted per case to its assigned responders), send its
+    # reports to the authorities, acknowledge reports received from others (QĐ 05 Art 12).
+    HANDLE_INCIDENTS = "handle_incidents", _("Handle incident cases")
+    SEND_INCIDENT_REPORTS = "send_incident_reports", _("Send incident reports")
+    ACKNOWLEDGE_REPORTS = "acknowledge_reports", _("Acknowledge incident reports received")
 
 
 P = Permission
@@ -40,16 +45,19 @@ P = Permission
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECURITY_OFFICER: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER,
                                       P.APPRAISE_LEVEL_DOSSIER, P.RECORD_EVIDENCE, P.IMPORT_SCANS,
-                                      P.TRIAGE_FINDINGS, P.ACCEPT_RISK, P.MANAGE_FIX_POLICY}),
+                                      P.TRIAGE_FINDINGS, P.ACCEPT_RISK, P.MANAGE_FIX_POLICY,
+                                      P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS, P.ACKNOWLEDGE_REPORTS}),
     Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.APPROVE_LEVEL_DOSSIER,
                           P.RECORD_EVIDENCE, P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.ACCEPT_RISK,
-                          P.MANAGE_FIX_POLICY}),
+                          P.MANAGE_FIX_POLICY, P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS,
+                          P.ACKNOWLEDGE_REPORTS}),
     Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.RECORD_EVIDENCE,
-                              P.IMPORT_SCANS, P.TRIAGE_FINDINGS}),
-    Role.INCIDENT_RESPONDER: frozenset({P.VIEW, P.IMPORT_SCANS, P.TRIAGE_FINDINGS}),
+                              P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS}),
+    Role.INCIDENT_RESPONDER: frozenset({P.VIEW, P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.HANDLE_INCIDENTS}),
     Role.SUPERVISOR: frozenset({P.VIEW}),
     # The regulator appraises level 4–5 dossiers of the organisations under it and nothing else.
-    Role.REGULATOR: frozenset({P.VIEW, P.APPRAISE_LEVEL_DOSSIER}),
+    # It also receives incident reports and acknowledges them.
+    Role.REGULATOR: frozenset({P.VIEW, P.APPRAISE_LEVEL_DOSSIER, P.ACKNOWLEDGE_REPORTS}),
     Role.AUDITOR: frozenset({P.VIEW}),
     Role.ORG_ADMIN: frozenset({P.VIEW, P.EDIT_INVENTORY, P.MANAGE_ORGANISATIONS, P.MANAGE_ROLES}),
 }
