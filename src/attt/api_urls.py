@@ -24,6 +24,7 @@ from attt.obligations.api import (
     OrganisationDutiesViewSet,
     SystemDutiesViewSet,
 )
+from attt.incidents.api import DeliveryViewSet, IncidentViewSet, ReportViewSet
 from attt.scans.api import (
     FindingViewSet,
     FixDeadlineViewSet,
@@ -61,6 +62,9 @@ router.register("scans/findings", FindingViewSet, basename="finding")
 router.register("scans/unmatched-hosts", UnmatchedHostViewSet, basename="unmatchedhost")
 router.register("scans/fix-deadlines", FixDeadlineViewSet, basename="fixdeadline")
 router.register("scans/formats", FormatViewSet, basename="scanformat")
+router.register("incidents/cases", IncidentViewSet, basename="incident")
+router.register("incidents/reports", ReportViewSet, basename="incidentreport")
+router.register("incidents/deliveries", DeliveryViewSet, basename="incidentdelivery")
 
 app_name = "api"
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("attt.levels.urls")),
     path("", include("attt.obligations.urls")),
     path("", include("attt.scans.urls")),
+    path("", include("attt.incidents.urls")),
     path("", include("attt.dashboards.urls")),
 ]

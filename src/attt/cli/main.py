@@ -245,11 +245,13 @@ def _register_rooms():
     # Each room's commands live beside its own concerns; imported last, they reuse the helpers above.
     from .levels import levels_app
     from .obligations import obligations_app
+    from .incidents import incidents_app
     from .scans import scans_app
 
     app.add_typer(levels_app, name="levels")
     app.add_typer(obligations_app, name="obligations")
     app.add_typer(scans_app, name="scans")
+    app.add_typer(incidents_app, name="incidents")
 
 
 _register_rooms()

@@ -1,6 +1,7 @@
 from .cases import (  # noqa: F401
     DEFAULT_TIME_ZONE,
     RESPONDER_PERMISSIONS,
+    DetectionMethod,
     Incident,
     IncidentFile,
     IncidentResponder,

@@ -29,6 +29,16 @@ class IncidentType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DetectionMethod(models.TextChoices):
+    """Form 03's "detection method" choices, plus the ways ATTT itself learns of an incident."""
+    IDS = "ids", _("Intrusion detection system")
+    LOG_REVIEW = "log_review", _("Log review")
+    MONITORING = "monitoring", _("Security monitoring")
+    NOTIFIED = "notified", _("Notified by another party")
+    USER_REPORT = "user_report", _("Reported by a user or the public")
+    OTHER = "other", _("Other")
+
+
 class IncidentSeverity(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
@@ -79,7 +89,8 @@ class Incident(models.Model):
     reporter_title = models.CharField(_("reporter's title"), max_length=255, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=64, blank=True)
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
-    detection_method = models.CharField(_("detection method"), max_length=32, blank=True)
+    detection_method = models.CharField(_("detection method"), max_length=32, blank=True,
+                                        choices=DetectionMethod.choices)
     incident_type = models.CharField(_("type"), max_length=32, choices=IncidentType.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=IncidentSeverity.choices,
                                 default=IncidentSeverity.MEDIUM)
@@ -149,7 +160,7 @@ class CasePart(models.Model):
 
     @property
     def audit_anchor(self):
-        return f"incident:{self.incident_id}"
+        return self.incident
 
 
 class IncidentSystem(CasePart):

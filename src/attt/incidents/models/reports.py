@@ -61,7 +61,7 @@ class IncidentReport(models.Model):
 
     @property
     def audit_anchor(self):
-        return f"incident:{self.incident_id}"
+        return self.incident
 
 
 class DeliveryQuerySet(ScopedQuerySet):
@@ -133,4 +133,4 @@ class Delivery(models.Model):
 
     @property
     def audit_anchor(self):
-        return f"incident:{self.report.incident_id}"
+        return self.report.incident

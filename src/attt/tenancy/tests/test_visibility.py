@@ -15,6 +15,16 @@ from typing import Callable
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from attt.incidents.models import (
+    Delivery,
+    Incident,
+    IncidentFile,
+    IncidentReport,
+    IncidentResponder,
+    IncidentTask,
+    Indicator,
+    TimelineEvent,
+)
 from attt.inventory.models import InformationSystem, SystemHost
 from attt.levels.models import (
     ClassificationRecord,
@@ -224,6 +234,62 @@ ROUTES: dict[str, Route] = {
     "api:fixdeadline-list": Route(LIST, query="?org=AG-A1"),
     "api:fixdeadline-table": Route(ACTION, writes=[("put", lambda w: {"org": "AG-A1", "cells": {"critical": {"3": 1}}})]),
     "api:scanformat-list": Route(PUBLIC),
+    # Incidents (tree A holds a case on Alpha with a task, an indicator 10.9.9.9, a file, a responder,
+    # and a report delivered to MIN-A).
+    "incident-list": Route(LIST, query="?q=Alpha"),
+    "incident-new": Route(LIST, writes=[("post", lambda w: incident_form("AG-A1", w.system_a.pk))]),
+    "incident-detail": Route(DETAIL, lambda w: {"pk": w.incident.pk}),
+    "incident-edit": Route(EDIT, lambda w: {"pk": w.incident.pk},
+                           writes=[("post", lambda w: incident_form("AG-A1", w.system_a.pk))]),
+    "incident-note": Route(ACTION, lambda w: {"pk": w.incident.pk}, writes=[("post", lambda w: {"text": "x"})]),
+    "incident-task": Route(ACTION, lambda w: {"pk": w.incident.pk}, writes=[("post", lambda w: {"title": "x"})]),
+    "incident-task-done": Route(ACTION, lambda w: {"pk": w.incident_task.pk}, writes=[("post", lambda w: {"done": "1"})]),
+    "incident-indicators": Route(ACTION, lambda w: {"pk": w.incident.pk},
+                                 writes=[("post", lambda w: {"values": "198.51.100.1"})]),
+    "incident-stix": Route(DETAIL, lambda w: {"pk": w.incident.pk}),
+    "incident-stix-import": Route(ACTION, lambda w: {"pk": w.incident.pk},
+                                  writes=[("post", lambda w: {"bundle": stix_upload()})]),
+    "incident-file": Route(ACTION, lambda w: {"pk": w.incident.pk}, writes=[("post", lambda w: {"file": log_upload()})]),
+    "incident-file-download": Route(ACTION, lambda w: {"pk": w.incident_file.pk}),
+    "incident-responder": Route(ACTION, lambda w: {"pk": w.incident.pk},
+                                writes=[("post", lambda w: {"username": "officer.b"})]),
+    "incident-responder-remove": Route(ACTION, lambda w: {"pk": w.incident_responder.pk}, writes=[("post", lambda w: {})]),
+    "incident-report-generate": Route(ACTION, lambda w: {"pk": w.incident.pk},
+                                      writes=[("post", lambda w: {"kind": "form03"})]),
+    "incident-report": Route(DETAIL, lambda w: {"pk": w.incident_report.pk}),
+    "incident-report-preview": Route(DETAIL, lambda w: {"pk": w.incident_report.pk}),
+    "incident-report-download": Route(ACTION, lambda w: {"pk": w.incident_report.pk, "fmt": "pdf"}),
+    "incident-report-send": Route(ACTION, lambda w: {"pk": w.incident_report.pk},
+                                  writes=[("post", lambda w: {"recipients": ["PRV-B"]})]),
+    "incident-inbox": Route(LIST),
+    "incident-delivery-ack": Route(ACTION, lambda w: {"pk": w.incident_delivery.pk}, writes=[("post", lambda w: {})]),
+    "incident-ack-link": Route(PUBLIC, lambda w: {"token": "not-a-token"}, writes=[("post", lambda w: {"name": "x"})]),
+    "api:incident-list": Route(LIST, writes=api_writes(create_payload=lambda w: {
+        **incident_form("AG-A1", w.system_a.pk), "organisation": "AG-A1", "systems": [w.system_a.pk]})),
+    "api:incident-detail": Route(DETAIL, lambda w: {"pk": w.incident.pk},
+                                 writes=api_writes(lambda w: {"status": "closed"})),
+    "api:incident-clocks": Route(ACTION, lambda w: {"pk": w.incident.pk}),
+    "api:incident-timeline": Route(ACTION, lambda w: {"pk": w.incident.pk}, writes=[("post", lambda w: {"text": "x"})]),
+    "api:incident-tasks": Route(ACTION, lambda w: {"pk": w.incident.pk},
+                                writes=[("post", lambda w: {"title": "x"}),
+                                        ("post", lambda w: {"task": w.incident_task.pk, "done": True})]),
+    "api:incident-indicators": Route(ACTION, lambda w: {"pk": w.incident.pk},
+                                     writes=[("post", lambda w: {"indicators": [{"kind": "ipv4", "value": "198.51.100.1"}]})]),
+    "api:incident-stix": Route(ACTION, lambda w: {"pk": w.incident.pk}, writes=[("post", lambda w: {"bundle": stix_upload()})]),
+    "api:incident-files": Route(ACTION, lambda w: {"pk": w.incident.pk}, writes=[("post", lambda w: {"file": log_upload()})]),
+    "api:incident-responders": Route(ACTION, lambda w: {"pk": w.incident.pk},
+                                     writes=[("post", lambda w: {"username": "officer.b"})]),
+    "api:incident-reports": Route(ACTION, lambda w: {"pk": w.incident.pk}, writes=[("post", lambda w: {"kind": "form03"})]),
+    "api:incidentreport-list": Route(LIST),
+    "api:incidentreport-detail": Route(DETAIL, lambda w: {"pk": w.incident_report.pk}),
+    "api:incidentreport-download": Route(ACTION, lambda w: {"pk": w.incident_report.pk}),
+    "api:incidentreport-send": Route(ACTION, lambda w: {"pk": w.incident_report.pk},
+                                     writes=[("post", lambda w: {"recipients": ["PRV-B"]})]),
+    "api:incidentdelivery-list": Route(LIST),
+    "api:incidentdelivery-detail": Route(DETAIL, lambda w: {"pk": w.incident_delivery.pk}),
+    "api:incidentdelivery-inbox": Route(LIST),
+    "api:incidentdelivery-acknowledge": Route(ACTION, lambda w: {"pk": w.incident_delivery.pk},
+                                              writes=[("post", lambda w: {})]),
 }
 
 
@@ -239,6 +305,27 @@ def scan_upload():
         b'<?xml version="1.0"?><NessusClientData_v2><Report name="x"><ReportHost name="10.1.0.10"><HostProperties>'
         b'<tag name="host-ip">10.1.0.10</tag></HostProperties><ReportItem port="80" protocol="tcp" severity="3" '
         b'pluginID="1" pluginName="Leak"/></ReportHost></Report></NessusClientData_v2>'))
+
+
+def incident_form(org_code, system_pk):
+    return {"organisation": org_code, "title": "Lén mở", "incident_type": "dos", "detected_at": "2026-09-01T10:00",
+            "reporter_name": "x", "systems": [system_pk], "status": "closed"}
+
+
+def stix_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bundle = ('{"type": "bundle", "id": "bundle--6f1f8e0e-8a8e-4d3b-9d1c-2b7a4c9e0f11", "objects": [{"type": "indicator", '
+              '"spec_version": "2.1", "id": "indicator--0c6b1c3e-6a6b-4f0b-8f8e-3f6d2b1a9c7d", "created": "2026-01-01T00:00:00Z", '
+              '"modified": "2026-01-01T00:00:00Z", "pattern": "[ipv4-addr:value = \'198.51.100.2\']", '
+              '"pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"}]}')
+    return SimpleUploadedFile("b.json", bundle.encode())
+
+
+def log_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("leak.log", b"leak attempt")
 
 
 def evidence_form(**subject):
@@ -334,6 +421,10 @@ def state(world):
         tuple(Finding.objects.order_by("pk").values_list("pk", "status", "status_changed_at", "due_on")),
         ScanImport.objects.count(), UnmatchedHost.objects.count(), SystemHost.objects.count(),
         tuple(FixDeadline.objects.order_by("pk").values_list("organisation_id", "severity", "level", "days")),
+        tuple(Incident.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        TimelineEvent.objects.count(), tuple(IncidentTask.objects.order_by("pk").values_list("pk", "done_at")),
+        Indicator.objects.count(), IncidentFile.objects.count(), IncidentResponder.objects.count(),
+        IncidentReport.objects.count(), tuple(Delivery.objects.order_by("pk").values_list("pk", "acknowledged_at")),
     )
 
 
@@ -344,7 +435,28 @@ def visible_world(world):
     _level_rows(world)
     _obligation_rows(world)
     _scan_rows(world)
+    _incident_rows(world)
     return world
+
+
+def _incident_rows(world):
+    """A case of AG-A1 on Alpha, with every kind of row, and a report delivered to MIN-A."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attt.incidents import delivery, services
+    from attt.testing import make_user
+
+    world.incident = services.open_incident(world.operator_a1, world.agency, {
+        "title": "Sự cố Alpha-Zq7", "incident_type": "malware", "reporter_name": "officer.a",
+        "detected_at": "2026-09-01T10:00"}, [world.system_a.pk])
+    world.incident_task = services.add_task(world.operator_a1, world.incident, "Clean Alpha-Zq7")
+    services.add_indicators(world.operator_a1, world.incident, [("ipv4", "10.9.9.9")])
+    world.incident_file = services.add_file(world.operator_a1, world.incident,
+                                            SimpleUploadedFile("alpha.log", b"Alpha-Zq7 log"))
+    make_user("expert.a")
+    world.incident_responder = services.assign_responder(world.operator_a1, world.incident, "expert.a")
+    world.incident_report = delivery.generate_report(world.operator_a1, world.incident, "notification")
+    [world.incident_delivery] = delivery.send_report(world.operator_a1, world.incident_report, ["MIN-A"])
 
 
 def _scan_rows(world):
