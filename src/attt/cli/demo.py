@@ -168,6 +168,9 @@ def load_demo() -> dict:
         from .demo_scans import load_scans_demo
 
         load_scans_demo(admin)
+        from .demo_incidents import load_incidents_demo
+
+        load_incidents_demo(admin)
     logins = [(ADMIN_USERNAME, "—", "platform administrator")]
     logins += [(u, org, str(Role(role).label)) for u, _n, org, role in USERS]
     return {"password": DEMO_PASSWORD, "logins": logins}

@@ -1,6 +1,7 @@
 """`attt incidents …`: list cases with their clocks, export a case as STIX 2.1, DOCX or PDF."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -90,6 +91,7 @@ def incidents_list(
     table = Table("Reference", "Organisation", "T0", "Status", "Clocks")
     for case, states in rows:
         summary = ", ".join(f"{s.rule.id}:{s.state}" for s in states) or "—"
-        table.add_row(case.reference, case.organisation.code, f"{case.detected_at:%Y-%m-%d %H:%M %Z}",
+        local = case.detected_at.astimezone(ZoneInfo(case.time_zone))
+        table.add_row(case.reference, case.organisation.code, f"{local:%Y-%m-%d %H:%M} {case.time_zone}",
                       case.status, summary)
     console.print(table)

@@ -226,13 +226,14 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     related = ("incident",)
     serializer_class = ReportSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])])
+    # Not "format": DRF reserves that query parameter for content negotiation.
+    @extend_schema(parameters=[OpenApiParameter("document", str, enum=["pdf", "docx"])])
     @action(detail=True)
     def download(self, request, pk=None):
         report = self.get_object()
-        fmt = request.query_params.get("format", "pdf")
+        fmt = request.query_params.get("document", "pdf")
         if fmt not in ("pdf", "docx"):
-            raise ValidationError({"format": ["pdf or docx"]})
+            raise ValidationError({"document": ["pdf or docx"]})
         stored = report.pdf if fmt == "pdf" else report.docx
         return FileResponse(stored.open("rb"), as_attachment=True, filename=documents.filename(report.content, fmt))
 
