@@ -11,7 +11,6 @@ from django.utils import timezone
 from typer.testing import CliRunner
 
 from attt.cli.main import app
-from attt.incidents import delivery, services
 from attt.incidents.models import Delivery, Incident
 
 pytestmark = pytest.mark.django_db
