@@ -225,7 +225,10 @@ def export_bundle(incident) -> str:
         created_by_ref=identity.id, object_refs=[o.id for o in objects if o["type"] != "marking-definition"],
         object_marking_refs=[report_marking.id],
     )
-    text = stix2.Bundle(objects=[*objects, report]).serialize(pretty=True, ensure_ascii=False)
+    # stix2's pretty=True orders properties with a search that is quadratic in the bundle size
+    # (9 s for 100 indicators); plain serialisation re-indented by json gives the same JSON fast.
+    compact = stix2.Bundle(objects=[*objects, report]).serialize(ensure_ascii=False)
+    text = json.dumps(json.loads(compact), indent=4, ensure_ascii=False)
     try:
         stix2.parse(text, allow_custom=False)
     except Exception as error:
