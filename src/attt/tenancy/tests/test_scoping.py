@@ -37,11 +37,14 @@ def test_user_without_roles_sees_nothing(world):
 
 def test_read_only_roles_are_exactly_supervisor_regulator_auditor():
     assert READ_ONLY_ROLES == {Role.SUPERVISOR, Role.AUDITOR}
-    # An incident responder changes nothing in the inventory or levels; it imports scans and triages findings.
+    # An incident responder changes nothing in the inventory or levels; it imports scans, triages
+    # findings and works incident cases (sending the reports is the officer's, head's or operator's).
     assert ROLE_PERMISSIONS[Role.INCIDENT_RESPONDER] == {Permission.VIEW, Permission.IMPORT_SCANS,
-                                                         Permission.TRIAGE_FINDINGS}
-    # The regulator edits nothing an organisation owns; it only appraises level 4–5 dossiers.
-    assert ROLE_PERMISSIONS[Role.REGULATOR] == {Permission.VIEW, Permission.APPRAISE_LEVEL_DOSSIER}
+                                                         Permission.TRIAGE_FINDINGS, Permission.HANDLE_INCIDENTS}
+    # The regulator edits nothing an organisation owns; it appraises level 4–5 dossiers and
+    # acknowledges the incident reports it receives.
+    assert ROLE_PERMISSIONS[Role.REGULATOR] == {Permission.VIEW, Permission.APPRAISE_LEVEL_DOSSIER,
+                                                Permission.ACKNOWLEDGE_REPORTS}
 
 
 def test_scope_collapses_nested_paths(world):
