@@ -67,26 +67,24 @@ class IncidentReport(models.Model):
 class DeliveryQuerySet(ScopedQuerySet):
     scope_fields = ("report__incident__organisation", "recipient")
 
+    @staticmethod
+    def _addressed_to(user, permission) -> Q:
+        condition = Q(pk__in=[])
+        for path in scope_for(user).paths_with(permission):
+            condition |= Q(recipient__path__startswith=path)
+        return condition
+
     def visible_to(self, user, permission=Permission.VIEW):
-        scope = scope_for(user)
-        if scope.is_global:
+        if scope_for(user).is_global:
             return self.all()
         sender_side = Q(report__incident__in=Incident.objects.visible_to(user, permission).values("pk"))
-        paths = scope.paths_with(permission)
-        recipient_side = Q(pk__in=[])
-        for path in paths:
-            recipient_side |= Q(recipient__path__startswith=path)
-        return self.filter(sender_side | recipient_side)
+        return self.filter(sender_side | self._addressed_to(user, permission))
 
     def received_by(self, user, permission=Permission.VIEW):
         """Deliveries addressed to an organisation inside the user's subtrees (the incident inbox)."""
-        scope = scope_for(user)
-        if scope.is_global:
+        if scope_for(user).is_global:
             return self.all()
-        condition = Q(pk__in=[])
-        for path in scope.paths_with(permission):
-            condition |= Q(recipient__path__startswith=path)
-        return self.filter(condition)
+        return self.filter(self._addressed_to(user, permission))
 
 
 class DeliveryStatus(models.TextChoices):
