@@ -24,6 +24,8 @@ from attt.obligations.api import (
     OrganisationDutiesViewSet,
     SystemDutiesViewSet,
 )
+from attt.public import api as public_api
+from attt.readiness import api as readiness_api
 from attt.incidents.api import DeliveryViewSet, IncidentViewSet, ReportViewSet
 from attt.scans.api import (
     FindingViewSet,
@@ -65,6 +67,8 @@ router.register("scans/formats", FormatViewSet, basename="scanformat")
 router.register("incidents/cases", IncidentViewSet, basename="incident")
 router.register("incidents/reports", ReportViewSet, basename="incidentreport")
 router.register("incidents/deliveries", DeliveryViewSet, basename="incidentdelivery")
+readiness_api.register(router)
+public_api.register(router)
 
 app_name = "api"
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "attt.obligations",
     "attt.scans",
     "attt.incidents",
+    "attt.readiness",
+    "attt.public",
     "attt.dashboards",
 ]
 

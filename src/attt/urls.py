@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("attt.obligations.urls")),
     path("", include("attt.scans.urls")),
     path("", include("attt.incidents.urls")),
+    path("", include("attt.readiness.urls")),
+    path("", include("attt.public.urls")),
     path("", include("attt.dashboards.urls")),
 ]

@@ -239,6 +239,31 @@ def open_incident(user, organisation, data: dict, system_ids=()) -> Incident:
     raise ValidationError(_("Could not number the incident; try again."))
 
 
+def file_public_report(organisation, data: dict, uploads=()) -> Incident:
+    """A report a member of the public filed through the organisation's intake form: it opens a
+    case in the organisation's queue, marked as from the public, with the attachments kept as
+    evidence files. The caller (the public room) has already checked the form and the abuse limits."""
+    cleaned = _clean({**data, "incident_type": data.get("incident_type") or IncidentType.OTHER,
+                      "severity": IncidentSeverity.MEDIUM})
+    for name in ("title", "detected_at", "reporter_name"):
+        if not cleaned.get(name):
+            raise ValidationError({name: [_("This field is required.")]})
+    cleaned.setdefault("detection_method", DetectionMethod.USER_REPORT)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                incident = Incident.objects.create(organisation=organisation, from_public=True,
+                                                   reference=_reference(cleaned["detected_at"]), **cleaned)
+                note(incident, _("Reported by the public through the intake form."), kind=TimelineKind.DETECTED,
+                     at=incident.detected_at)
+                for upload in uploads:
+                    _store_file(incident, upload, "", None)
+            return incident
+        except IntegrityError:
+            continue
+    raise ValidationError(_("Could not number the incident; try again."))
+
+
 def update_incident(user, incident, data: dict, system_ids=None) -> Incident:
     require_handle(user, incident)
     cleaned = _clean(data, current=incident)
@@ -430,6 +455,10 @@ def add_file(user, incident, upload, description="") -> IncidentFile:
     if upload.size > max_file_bytes():
         raise ValidationError({"file": _("The file is larger than the %(limit)s MB limit.")
                                % {"limit": max_file_bytes() // (1024 * 1024)}})
+    return _store_file(incident, upload, description, user)
+
+
+def _store_file(incident, upload, description, user) -> IncidentFile:
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

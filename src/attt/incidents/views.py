@@ -98,6 +98,8 @@ def incident_list(request):
         cases = cases.filter(incident_type=params["type"])
     if params.get("severity") in IncidentSeverity.values:
         cases = cases.filter(severity=params["severity"])
+    if params.get("source") == "public":
+        cases = cases.filter(from_public=True)
     if params.get("q"):
         cases = cases.filter(Q(title__icontains=params["q"]) | Q(reference__icontains=params["q"]))
     cases = list(cases.prefetch_related("affected__system__level_status", "reports__deliveries")[:2000])

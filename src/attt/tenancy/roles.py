@@ -38,6 +38,13 @@ class Permission(models.TextChoices):
     HANDLE_INCIDENTS = "handle_incidents", _("Handle incident cases")
     SEND_INCIDENT_REPORTS = "send_incident_reports", _("Send incident reports")
     ACKNOWLEDGE_REPORTS = "acknowledge_reports", _("Acknowledge incident reports received")
+    # Readiness: keep response plans, the response team, drills and audits; approve a plan (the
+    # head answers for it). Public contact: publish contacts and security.txt, triage the public
+    # intake; telecoms send customer warning campaigns.
+    MANAGE_READINESS = "manage_readiness", _("Keep response plans, team, drills and audits")
+    APPROVE_RESPONSE_PLANS = "approve_response_plans", _("Approve incident response plans")
+    MANAGE_PUBLIC_CONTACT = "manage_public_contact", _("Publish incident-report contacts")
+    SEND_CUSTOMER_WARNINGS = "send_customer_warnings", _("Send customer warning campaigns")
 
 
 P = Permission
@@ -46,19 +53,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECURITY_OFFICER: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER,
                                       P.APPRAISE_LEVEL_DOSSIER, P.RECORD_EVIDENCE, P.IMPORT_SCANS,
                                       P.TRIAGE_FINDINGS, P.ACCEPT_RISK, P.MANAGE_FIX_POLICY,
-                                      P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS, P.ACKNOWLEDGE_REPORTS}),
+                                      P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS, P.ACKNOWLEDGE_REPORTS,
+                                      P.MANAGE_READINESS, P.MANAGE_PUBLIC_CONTACT, P.SEND_CUSTOMER_WARNINGS}),
     Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.APPROVE_LEVEL_DOSSIER,
                           P.RECORD_EVIDENCE, P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.ACCEPT_RISK,
                           P.MANAGE_FIX_POLICY, P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS,
-                          P.ACKNOWLEDGE_REPORTS}),
+                          P.ACKNOWLEDGE_REPORTS, P.MANAGE_READINESS, P.APPROVE_RESPONSE_PLANS,
+                          P.MANAGE_PUBLIC_CONTACT, P.SEND_CUSTOMER_WARNINGS}),
     Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.RECORD_EVIDENCE,
-                              P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS}),
+                              P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS,
+                              P.MANAGE_READINESS}),
     Role.INCIDENT_RESPONDER: frozenset({P.VIEW, P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.HANDLE_INCIDENTS}),
     Role.SUPERVISOR: frozenset({P.VIEW}),
     # The regulator appraises level 4–5 dossiers of the organisations under it and nothing else.
     # It also receives incident reports and acknowledges them.
     Role.REGULATOR: frozenset({P.VIEW, P.APPRAISE_LEVEL_DOSSIER, P.ACKNOWLEDGE_REPORTS}),
     Role.AUDITOR: frozenset({P.VIEW}),
-    Role.ORG_ADMIN: frozenset({P.VIEW, P.EDIT_INVENTORY, P.MANAGE_ORGANISATIONS, P.MANAGE_ROLES}),
+    Role.ORG_ADMIN: frozenset({P.VIEW, P.EDIT_INVENTORY, P.MANAGE_ORGANISATIONS, P.MANAGE_ROLES,
+                               P.MANAGE_PUBLIC_CONTACT}),
 }
 READ_ONLY_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perms == {P.VIEW})

@@ -119,6 +119,8 @@ class Incident(models.Model):
     pd_consequences = models.TextField(_("likely consequences for the data subjects"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # Filed by a member of the public through the organisation's intake form (no account).
+    from_public = models.BooleanField(_("reported by the public"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     systems = models.ManyToManyField(InformationSystem, through="IncidentSystem", related_name="incidents",

@@ -172,3 +172,19 @@ def test_supervisors_see_cases_below_them_other_trees_do_not(world, opened):
         assert case not in Incident.objects.visible_to(user)
     responder_role_user = make_user("ir.b1", world.unit, Role.INCIDENT_RESPONDER)
     assert case not in Incident.objects.visible_to(responder_role_user)
+
+
+def test_public_report_opens_a_case_in_the_queue(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = services.file_public_report(world.agency, {
+        "title": "Trang web bị thay đổi", "reporter_name": "Người dân", "reporter_email": "dan@example.vn",
+        "detected_at": timezone.now(), "description": "Trang chủ hiện nội dung lạ"},
+        [SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\nimage")])
+    assert case.from_public and case.incident_type == "other" and case.detection_method == "user_report"
+    assert case.files.get().sha256 == hashlib.sha256(b"\x89PNG\r\n\x1a\nimage").hexdigest()
+    assert case in Incident.objects.visible_to(world.officer_a)
+    assert not SubjectEvent.objects.filter(source_id=str(case.pk)).exists()  # not an incident until triaged
+    services.update_incident(world.officer_a, case, {"incident_type": "defacement"})
+    assert SubjectEvent.objects.filter(kind="incident", source_id=str(case.pk)).exists()
+    with pytest.raises(ValidationError):
+        services.file_public_report(world.agency, {"title": "", "reporter_name": "x", "detected_at": timezone.now()})

@@ -7,10 +7,9 @@ A new route without an entry in ROUTES fails `test_every_route_is_covered`.
 from __future__ import annotations
 
 import datetime
+import importlib
 import io
 import zipfile
-from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
@@ -41,7 +40,7 @@ from attt.tenancy.models import AuditChainHead, AuditEntry, Organisation, RoleAs
 FOREIGN_MARKERS = ("Alpha-Zq7", "AG-A1", "MIN-A", "officer.a", "alpha.a1.gov.vn", "10.1.0.0", "Check 99170",
                    "10.9.9.9")
 
-LIST, DETAIL, EDIT, PUBLIC, ACTION = "list", "detail", "edit", "public", "action"
+from .routes import ACTION, DETAIL, EDIT, LIST, PUBLIC, Route, api_writes  # noqa: E402,F401
 
 
 def org_form(parent_code):
@@ -58,27 +57,6 @@ def csv_upload(owner_code):
 
     content = f"Mã đơn vị chủ quản,Tên hệ thống,Loại hệ thống,Hình thức triển khai\n{owner_code},Lén nhập,internal,cloud\n"
     return SimpleUploadedFile("x.csv", content.encode("utf-8"), content_type="text/csv")
-
-
-@dataclass
-class Route:
-    kind: str
-    kwargs: Callable = lambda w: {}
-    # (method, data builder, is_api) write attempts; each must change nothing.
-    writes: list = field(default_factory=list)
-    query: str | Callable = ""
-
-    def query_for(self, world):
-        return self.query(world) if callable(self.query) else self.query
-
-
-def api_writes(detail_payload=None, create_payload=None):
-    writes = []
-    if create_payload:
-        writes.append(("post", create_payload))
-    if detail_payload:
-        writes += [("put", detail_payload), ("patch", detail_payload), ("delete", lambda w: {})]
-    return writes
 
 
 ROUTES: dict[str, Route] = {
@@ -297,6 +275,19 @@ ROUTES: dict[str, Route] = {
 # organisation in the switcher, creating one's own calendar address (it shows only one's own scope).
 PERSONAL_WRITES = {"switch-organisation", "obligation-feeds", "api:calendarfeed-list"}
 
+# Rooms that keep their route list beside their code (see routes.py).
+ROOM_MODULES = []
+for _room in ("readiness", "public"):
+    try:
+        _module = importlib.import_module(f"attt.{_room}.tests.visibility")
+    except ModuleNotFoundError as _error:
+        if _error.name != f"attt.{_room}.tests.visibility":
+            raise
+        continue
+    ROOM_MODULES.append(_module)
+    ROUTES.update(_module.ROUTES)
+    PERSONAL_WRITES |= set(getattr(_module, "PERSONAL_WRITES", ()))
+
 
 def scan_upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -436,6 +427,8 @@ def visible_world(world):
     _obligation_rows(world)
     _scan_rows(world)
     _incident_rows(world)
+    for module in ROOM_MODULES:
+        module.rows(world)
     return world
 
 

@@ -1,0 +1,3 @@
+"""Models of the contact part of the public room."""
+
+__all__ = []

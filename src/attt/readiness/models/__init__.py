@@ -1,0 +1,2 @@
+from .plans import *  # noqa: F401,F403
+from .team import *  # noqa: F401,F403

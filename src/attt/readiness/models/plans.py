@@ -1,0 +1,3 @@
+"""Models of the plans part of the readiness room."""
+
+__all__ = []

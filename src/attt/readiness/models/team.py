@@ -1,0 +1,3 @@
+"""Models of the team part of the readiness room."""
+
+__all__ = []
