@@ -219,3 +219,26 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Customer warning campaigns (public room) -------------------------------------------------
+# Messages per minute a campaign sends (0: no limit), customers per batch (one mail connection
+# each), attempts per customer before it is marked failed, first retry delay (doubles each time),
+# minutes without a sign of life after which a sending run counts as dead and is restarted.
+ATTT_WARNING_RATE_PER_MINUTE = int(os.environ.get("ATTT_WARNING_RATE_PER_MINUTE", 120))
+ATTT_WARNING_BATCH = int(os.environ.get("ATTT_WARNING_BATCH", 50))
+ATTT_WARNING_MAX_ATTEMPTS = int(os.environ.get("ATTT_WARNING_MAX_ATTEMPTS", 3))
+ATTT_WARNING_RETRY_SECONDS = int(os.environ.get("ATTT_WARNING_RETRY_SECONDS", 60))
+ATTT_WARNING_STALE_MINUTES = int(os.environ.get("ATTT_WARNING_STALE_MINUTES", 10))
+ATTT_WARNING_MAX_RECIPIENTS = int(os.environ.get("ATTT_WARNING_MAX_RECIPIENTS", 500_000))
+ATTT_WARNING_AUDIENCE_MAX_BYTES = int(os.environ.get("ATTT_WARNING_AUDIENCE_MAX_BYTES", 50 * 1024 * 1024))
+
+# --- Public contacts, security.txt and the intake form (public/services_contact.py, intake.py) ---
+# Where the public reaches ATTT (https, for security.txt links); empty: the request's host.
+ATTT_PUBLIC_BASE_URL = os.environ.get("ATTT_PUBLIC_BASE_URL", "").rstrip("/")
+ATTT_SECURITY_TXT_DAYS = int(os.environ.get("ATTT_SECURITY_TXT_DAYS", 180))  # Expires: now + days (< 1 year)
+ATTT_INTAKE_PER_ADDRESS_PER_HOUR = int(os.environ.get("ATTT_INTAKE_PER_ADDRESS_PER_HOUR", 5))
+ATTT_INTAKE_PER_ORGANISATION_PER_DAY = int(os.environ.get("ATTT_INTAKE_PER_ORGANISATION_PER_DAY", 50))
+ATTT_INTAKE_MIN_FILL_SECONDS = float(os.environ.get("ATTT_INTAKE_MIN_FILL_SECONDS", 3))
+ATTT_INTAKE_FORM_MAX_AGE_HOURS = float(os.environ.get("ATTT_INTAKE_FORM_MAX_AGE_HOURS", 12))
+ATTT_INTAKE_MAX_FILES = int(os.environ.get("ATTT_INTAKE_MAX_FILES", 3))
+ATTT_INTAKE_MAX_FILE_MB = int(os.environ.get("ATTT_INTAKE_MAX_FILE_MB", 5))

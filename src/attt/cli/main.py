@@ -246,12 +246,16 @@ def _register_rooms():
     from .levels import levels_app
     from .obligations import obligations_app
     from .incidents import incidents_app
+    from .readiness import team_app
     from .scans import scans_app
+    from .warnings import warnings_app
 
     app.add_typer(levels_app, name="levels")
     app.add_typer(obligations_app, name="obligations")
     app.add_typer(scans_app, name="scans")
     app.add_typer(incidents_app, name="incidents")
+    app.add_typer(team_app, name="team")
+    app.add_typer(warnings_app, name="warnings")
 
 
 _register_rooms()

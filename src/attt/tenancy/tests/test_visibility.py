@@ -416,6 +416,7 @@ def state(world):
         TimelineEvent.objects.count(), tuple(IncidentTask.objects.order_by("pk").values_list("pk", "done_at")),
         Indicator.objects.count(), IncidentFile.objects.count(), IncidentResponder.objects.count(),
         IncidentReport.objects.count(), tuple(Delivery.objects.order_by("pk").values_list("pk", "acknowledged_at")),
+        *(module.state(world) for module in ROOM_MODULES),
     )
 
 
