@@ -171,6 +171,9 @@ def load_demo() -> dict:
         from .demo_incidents import load_incidents_demo
 
         load_incidents_demo(admin)
+        from .demo_readiness import load_readiness_demo
+
+        load_readiness_demo(admin)
     logins = [(ADMIN_USERNAME, "—", "platform administrator")]
     logins += [(u, org, str(Role(role).label)) for u, _n, org, role in USERS]
     return {"password": DEMO_PASSWORD, "logins": logins}

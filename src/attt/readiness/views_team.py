@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,14 +67,6 @@ def _act(request, work, success, target):
     return redirect(*target) if isinstance(target, tuple) else redirect(target)
 
 
-def _plan_list_url():
-    # The plans part names this page; until it exists the overview simply shows no link.
-    try:
-        return reverse("readiness-plan-list")
-    except NoReverseMatch:
-        return None
-
-
 def _members_by_organisation(organisations):
     grouped = defaultdict(list)
     for member in TeamMember.objects.filter(organisation__in=organisations).prefetch_related("certificates"):
@@ -100,7 +91,7 @@ def overview(request):
     rows = [{"organisation": o, "check": services_team.check_team(o, members=members[o.pk]),
              "focal": focal.get(o.pk), "drill": last_drills.get(o.pk), "maturity": scores[o.pk]} for o in rows_orgs]
     return render(request, "readiness/overview.html", {
-        "page": page, "rows": rows, "year": year, "plan_list_url": _plan_list_url(),
+        "page": page, "rows": rows, "year": year,
         "current": current_organisation(request), "rule": rules.team_rules().rule_on(timezone.localdate())})
 
 
