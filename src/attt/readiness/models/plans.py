@@ -289,7 +289,7 @@ class AssessmentSystem(AssessmentPart):
 class AssessmentRequirement(AssessmentPart):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="requirements")
     position = models.PositiveIntegerField(default=0)
-    reference = models.CharField(_("reference"), max_length=100)
+    reference = models.CharField(_("clause"), max_length=100)
     requirement = models.TextField(_("requirement"))
     result = models.CharField(_("result"), max_length=16, choices=RequirementResult.choices)
     note = models.TextField(_("note"), blank=True)
@@ -303,7 +303,7 @@ class AssessmentRequirement(AssessmentPart):
 
 class AssessmentFinding(AssessmentPart):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
-    title = models.CharField(_("finding"), max_length=500)
+    title = models.CharField(_("what was found"), max_length=500)
     severity = models.CharField(_("severity"), max_length=16, choices=AssessmentSeverity.choices,
                                 default=AssessmentSeverity.MEDIUM)
     fix = models.TextField(_("fix"), blank=True)

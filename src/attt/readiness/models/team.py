@@ -271,7 +271,7 @@ class FindingStatus(models.TextChoices):
 class DrillFinding(DrillPart):
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="findings")
     category = models.CharField(_("category"), max_length=16, choices=FindingCategory.choices)
-    description = models.TextField(_("finding"))
+    description = models.TextField(_("what was found"))
     fix = models.TextField(_("fix"), blank=True)
     due_on = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN)
