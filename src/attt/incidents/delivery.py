@@ -55,7 +55,7 @@ def generate_report(user, incident, kind, language="vi") -> IncidentReport:
         raise ValidationError({"language": _("Reports are written in Vietnamese or English.")})
     with transaction.atomic():
         # One numbering at a time, and the case as stored now (not as the caller last read it).
-        incident = Incident.objects.select_for_update().select_related("organisation").get(pk=incident.pk)
+        incident = Incident.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=incident.pk)
         version = (incident.reports.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0) + 1
         content = documents.snapshot(incident, kind, language, version=version)
         docx, pdf = documents.render_docx(content), documents.render_pdf(content)
@@ -195,7 +195,7 @@ def can_acknowledge(user, delivery) -> bool:
 
 def _acknowledge(delivery, *, user=None, name="", via="app"):
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("report__incident").get(pk=delivery.pk)
+        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("report__incident").get(pk=delivery.pk)
         if delivery.acknowledged_at is not None:
             raise ValidationError(_("This report was already acknowledged."))
         delivery.acknowledged_at = timezone.now()

@@ -414,7 +414,7 @@ class _Run:
     def finish(self):
         now = self.clock()
         with transaction.atomic():
-            campaign = WarningCampaign.objects.select_for_update().select_related("organisation", "sent_by").get(
+            campaign = WarningCampaign.objects.select_for_update(of=("self",)).select_related("organisation", "sent_by").get(
                 pk=self.campaign.pk)
             if campaign.status != CampaignStatus.SENDING or campaign.run_token != self.token:
                 return
@@ -451,7 +451,7 @@ def run_campaign(campaign_id: int, *, clock=None, sleep=None, rate_per_minute=No
     attempts = max(1, max_attempts or setting("ATTT_WARNING_MAX_ATTEMPTS", 3))
     token = uuid.uuid4().hex
     with transaction.atomic():
-        campaign = WarningCampaign.objects.select_for_update().select_related("organisation").get(pk=campaign_id)
+        campaign = WarningCampaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign_id)
         if campaign.status != CampaignStatus.SENDING:
             return RunResult(finished=campaign.status == CampaignStatus.SENT, stopped="not sending")
         WarningCampaign.objects.filter(pk=campaign.pk).update(run_token=token, heartbeat_at=clock())

@@ -313,7 +313,7 @@ def approve_version(user, version, approved_on=None):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+        version = PlanVersion.objects.select_for_update(of=("self",)).select_related("plan").get(pk=version.pk)
         plan = version.plan
         if version.status != PlanStatus.DRAFT:
             raise ValidationError({"version": [_("Only a draft version can be approved.")]})
