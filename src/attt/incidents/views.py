@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from attt import languages
 from attt.inventory.models import InformationSystem
 from attt.tenancy.access import current_organisation, get_visible_or_404, visible
-from attt.tenancy.forms import flash_errors
+from attt.tenancy.forms import flash_errors, run_action
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
@@ -187,13 +187,7 @@ def incident_detail(request, pk):
 
 
 def _action(request, incident, work, success):
-    try:
-        result = work()
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, success(result) if callable(success) else success)
-    return redirect("incident-detail", incident.pk)
+    return run_action(request, work, success, ("incident-detail", incident.pk))
 
 
 @login_required

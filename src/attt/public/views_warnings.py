@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attt.tenancy.access import current_organisation, get_visible_or_404, visible
-from attt.tenancy.forms import flash_errors
+from attt.tenancy.forms import flash_errors, run_action
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
@@ -160,13 +160,7 @@ def campaign_audience(request, pk):
 
 
 def _action(request, campaign, work, success):
-    try:
-        work()
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, success)
-    return redirect("warnings-campaign", campaign.pk)
+    return run_action(request, work, success, ("warnings-campaign", campaign.pk))
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from attt import languages
 from attt.inventory.models import InformationSystem
 from attt.tenancy.access import current_organisation, get_visible_or_404, visible
-from attt.tenancy.forms import flash_errors
+from attt.tenancy.forms import flash_errors, run_action
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
@@ -58,14 +58,7 @@ def _file_response(stored):
 
 
 def _action(request, target, work, success):
-    """Run a POST action; service errors become messages, then back to the page."""
-    try:
-        work()
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, success)
-    return redirect(target)
+    return run_action(request, work, success, target)
 
 
 def _form_organisations(request):

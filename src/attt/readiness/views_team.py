@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from attt import languages
 from attt.inventory.models import InformationSystem
 from attt.tenancy.access import current_organisation, get_visible_or_404, visible
-from attt.tenancy.forms import flash_errors
+from attt.tenancy.forms import flash_errors, run_action
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
@@ -57,14 +57,7 @@ def _drill(request, pk):
 
 
 def _act(request, work, success, target):
-    """Run a service call from a POST; its ValidationError becomes flash messages, PermissionDenied a 403."""
-    try:
-        result = work()
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, success(result) if callable(success) else success)
-    return redirect(*target) if isinstance(target, tuple) else redirect(target)
+    return run_action(request, work, success, target)
 
 
 def _members_by_organisation(organisations):

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation
@@ -53,3 +55,16 @@ def apply_errors(form, exc):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def run_action(request, work, success, target):
+    """Run a service call from a POST: its ValidationError becomes flash messages (PermissionDenied
+    goes on to a 403), ``success`` (text, or a function of the result) a success message; then back
+    to ``target`` (a URL, a URL name, or a tuple of name and arguments)."""
+    try:
+        result = work()
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect(*target) if isinstance(target, tuple) else redirect(target)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attt.inventory.models import InformationSystem
 from attt.tenancy.models import Organisation
+from attt.tenancy.parts import part_of
 from attt.tenancy.scoping import ScopedQuerySet
 from attt.uploads import StoredFile
 
@@ -116,23 +117,7 @@ class PlanVersion(models.Model):
         return self.plan
 
 
-class VersionPartQuerySet(ScopedQuerySet):
-    scope_fields = ("version__plan__organisation",)
-
-
-class VersionPart(models.Model):
-    objects = VersionPartQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def audit_organisation(self):
-        return self.version.plan.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.version.plan
+VersionPart = part_of("version__plan")
 
 
 class PlanDocument(VersionPart, StoredFile):
@@ -259,23 +244,7 @@ class Assessment(models.Model):
         return self.assessor_name
 
 
-class AssessmentPartQuerySet(ScopedQuerySet):
-    scope_fields = ("assessment__organisation",)
-
-
-class AssessmentPart(models.Model):
-    objects = AssessmentPartQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def audit_organisation(self):
-        return self.assessment.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.assessment
+AssessmentPart = part_of("assessment")
 
 
 class AssessmentSystem(AssessmentPart):
