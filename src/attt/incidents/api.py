@@ -21,7 +21,7 @@ from . import clocks, delivery, documents, services, stix
 from .models import Delivery, Incident, IncidentReport, IncidentTask, Tlp
 
 CASE_INPUT = (*services.TEXT_FIELDS, *services.FLAG_FIELDS, "detected_at", "time_zone", "incident_type",
-              "severity", "status", "impacts", "response_ended_at")
+              "severity", "status", "impacts", "response_ended_at", "handling", "estimated_damage_vnd")
 
 
 def clock_data(state, now):
@@ -46,7 +46,8 @@ class IncidentSerializer(serializers.ModelSerializer):
                   "serious_disruption", "beyond_capability", "complex_case", "confidential", "impacts",
                   "response_ended_at", "damage", "cause", "source_tracing", "measures", "public_statement",
                   "lessons_learned", "support_requested", "pd_categories", "pd_volume", "pd_contact",
-                  "pd_consequences", "systems", "created_at", "updated_at"]
+                  "pd_consequences", "handling", "national_help_requested", "helping_organisations",
+                  "estimated_damage_vnd", "from_public", "systems", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_systems(self, incident) -> list[int]:

@@ -34,6 +34,7 @@ from . import clocks, indicators
 from .catalogue import impact_choices
 from .models import (
     DetectionMethod,
+    Handling,
     Incident,
     IncidentFile,
     IncidentResponder,
@@ -53,9 +54,9 @@ from .models import (
 TEXT_FIELDS = ("title", "description", "reporter_name", "reporter_title", "reporter_phone", "reporter_email",
                "detection_method", "damage", "cause", "source_tracing", "measures", "public_statement",
                "lessons_learned", "support_requested", "pd_categories", "pd_volume", "pd_contact",
-               "pd_consequences")
+               "pd_consequences", "helping_organisations")
 FLAG_FIELDS = ("personal_data", "harm_national_security", "serious_disruption", "beyond_capability",
-               "complex_case", "confidential")
+               "complex_case", "confidential", "national_help_requested")
 ENDED_STATUSES = (IncidentStatus.RECOVERED, IncidentStatus.CLOSED)
 MAX_FILE_BYTES_DEFAULT = 200 * 1024 * 1024
 
@@ -152,6 +153,20 @@ def _clean(data: dict, current=None) -> dict:
                 errors[name] = [_("Choose one of the listed values.")]
             else:
                 cleaned[name] = data[name]
+    if "handling" in data:
+        if data["handling"] not in ("", None, *Handling.values):
+            errors["handling"] = [_("Choose one of the listed values.")]
+        else:
+            cleaned["handling"] = data["handling"] or ""
+    if "estimated_damage_vnd" in data:
+        value = str(data["estimated_damage_vnd"] if data["estimated_damage_vnd"] is not None else "").strip()
+        value = value.replace(".", "").replace(",", "").replace(" ", "")
+        if not value:
+            cleaned["estimated_damage_vnd"] = None
+        elif not value.isdigit():
+            errors["estimated_damage_vnd"] = [_("Give the estimated damage as a whole number of đồng.")]
+        else:
+            cleaned["estimated_damage_vnd"] = int(value)
     if cleaned.get("detection_method") and cleaned["detection_method"] not in DetectionMethod.values:
         errors["detection_method"] = [_("Choose one of the listed values.")]
     if "impacts" in data:

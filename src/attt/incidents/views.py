@@ -28,6 +28,7 @@ from .catalogue import impact_choices
 from .models import (
     Delivery,
     DetectionMethod,
+    Handling,
     Incident,
     IncidentFile,
     IncidentResponder,
@@ -41,7 +42,7 @@ from .models import (
 )
 
 CASE_FIELDS = (*services.TEXT_FIELDS, "detected_at", "time_zone", "incident_type", "severity", "status",
-               "response_ended_at")
+               "response_ended_at", "handling", "estimated_damage_vnd")
 
 
 def _case(request, pk):
@@ -79,7 +80,7 @@ def _form_context(request, incident=None, data=None):
         "incident": incident, "v": values, "types": IncidentType.choices,
         "severities": IncidentSeverity.choices, "statuses": IncidentStatus.choices,
         "impacts": [(key, languages.pick(title)) for key, title in impact_choices()],
-        "methods": DetectionMethod.choices,
+        "methods": DetectionMethod.choices, "handlings": Handling.choices,
         "systems": systems[:500], "chosen": chosen,
         "organisations": Organisation.objects.visible_to(request.user, Permission.HANDLE_INCIDENTS),
         "current": organisation,

@@ -2,6 +2,7 @@ from .cases import (  # noqa: F401
     DEFAULT_TIME_ZONE,
     RESPONDER_PERMISSIONS,
     DetectionMethod,
+    Handling,
     Incident,
     IncidentFile,
     IncidentResponder,

@@ -39,6 +39,13 @@ class DetectionMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Handling(models.TextChoices):
+    """How the incident was handled: the columns of TT 20 Form 05 (summary of incident handling)."""
+    SELF = "self", _("Handled by the organisation itself")
+    DOMESTIC_HELP = "domestic_help", _("Handled with help from other organisations in Vietnam")
+    FOREIGN_HELP = "foreign_help", _("Handled with help from foreign organisations")
+
+
 class IncidentSeverity(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
@@ -112,6 +119,12 @@ class Incident(models.Model):
     lessons_learned = models.TextField(_("lessons learned"), blank=True)
     support_requested = models.TextField(_("support requested"), blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
+    # Form 05 (TT 20 Art 6.1.c): who handled it, whether national help was requested, the damage.
+    handling = models.CharField(_("handled"), max_length=16, choices=Handling.choices, blank=True)
+    national_help_requested = models.BooleanField(_("help requested from the national coordination agency"),
+                                                  default=False)
+    helping_organisations = models.TextField(_("organisations that helped"), blank=True)
+    estimated_damage_vnd = models.PositiveBigIntegerField(_("estimated damage (VND)"), null=True, blank=True)
     # Personal-data breach notice (NĐ 356 Art 28): what, how much, who answers, what follows.
     pd_categories = models.TextField(_("categories of personal data"), blank=True)
     pd_volume = models.CharField(_("volume of personal data (records, data subjects)"), max_length=255, blank=True)

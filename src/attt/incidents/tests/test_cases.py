@@ -188,3 +188,17 @@ def test_public_report_opens_a_case_in_the_queue(world, settings, tmp_path):
     assert SubjectEvent.objects.filter(kind="incident", source_id=str(case.pk)).exists()
     with pytest.raises(ValidationError):
         services.file_public_report(world.agency, {"title": "", "reporter_name": "x", "detected_at": timezone.now()})
+
+
+def test_form05_handling_fields(world, opened):
+    case = opened()
+    case = services.update_incident(world.officer_a, case, {
+        "handling": "domestic_help", "national_help_requested": True, "estimated_damage_vnd": "12.500.000",
+        "helping_organisations": "VNCERT/CC"})
+    assert (case.handling, case.national_help_requested, case.estimated_damage_vnd) == ("domestic_help", True, 12_500_000)
+    for bad in ({"handling": "by_magic"}, {"estimated_damage_vnd": "nhiều"}):
+        with pytest.raises(ValidationError) as error:
+            services.update_incident(world.officer_a, case, bad)
+        assert set(bad) <= set(error.value.message_dict)
+    case.refresh_from_db()
+    assert case.handling == "domestic_help"
