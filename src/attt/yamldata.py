@@ -98,6 +98,20 @@ def read_catalogue(path, schema):
     return data, root, fail
 
 
+# Schema pieces every catalogue uses: an ISO date, a {vi, en} text, and the effective dates of a
+# dated rule (``effective_to`` null while it is in force).
+DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+BILINGUAL_TEXT_SCHEMA = {"type": "object", "required": ["vi", "en"], "additionalProperties": False,
+                         "properties": {"vi": {"type": "string", "minLength": 1},
+                                        "en": {"type": "string", "minLength": 1}}}
+EFFECTIVE_DATES_SCHEMA = {"effective_from": DATE_SCHEMA, "effective_to": {"anyOf": [DATE_SCHEMA, {"type": "null"}]}}
+
+
+def in_force(item, day: datetime.date) -> bool:
+    """Whether a rule with ``effective_from`` / ``effective_to`` (None: open-ended) applies on ``day``."""
+    return item.effective_from <= day and (item.effective_to is None or day <= item.effective_to)
+
+
 def parse_date(text, at, fail):
     try:
         return datetime.date.fromisoformat(text)

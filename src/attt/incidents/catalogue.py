@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from attt.yamldata import read_catalogue
+from attt.yamldata import (
+    BILINGUAL_TEXT_SCHEMA,
+    EFFECTIVE_DATES_SCHEMA,
+    in_force,
+    read_catalogue,
+)
 
 FOLDER = Path(__file__).with_name("catalogue")
 FACTS = ("personal_data", "urgent", "serious", "beyond_capability", "complex", "response_ended")
@@ -18,9 +23,7 @@ RECIPIENT_ROLES = ("system_owner", "specialised_unit", "national_coordination", 
 REPORT_KINDS = ("notification", "form03", "progress", "form04", "d331_initial", "d331_report",
                 "d331_update", "d331_closing", "pd_breach")
 
-_TEXT = {"type": "object", "required": ["vi", "en"], "additionalProperties": False,
-         "properties": {"vi": {"type": "string", "minLength": 1}, "en": {"type": "string", "minLength": 1}}}
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_TEXT = BILINGUAL_TEXT_SCHEMA
 CLOCK_SCHEMA = {
     "type": "object", "required": ["version", "regimes", "clocks"], "additionalProperties": False,
     "properties": {
@@ -28,8 +31,7 @@ CLOCK_SCHEMA = {
         "regimes": {"type": "array", "minItems": 1, "items": {
             "type": "object", "required": ["id", "effective_from", "effective_to", "title"],
             "additionalProperties": False,
-            "properties": {"id": {"type": "string"}, "effective_from": _DATE,
-                           "effective_to": {"anyOf": [_DATE, {"type": "null"}]}, "title": _TEXT}}},
+            "properties": {"id": {"type": "string"}, **EFFECTIVE_DATES_SCHEMA, "title": _TEXT}}},
         "clocks": {"type": "array", "minItems": 1, "items": {
             "type": "object",
             "required": ["id", "regime", "title", "article", "start", "applies_when", "report_kinds", "recipients"],
@@ -68,7 +70,7 @@ class Regime:
     title: dict
 
     def covers(self, day: datetime.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self, day)
 
 
 @dataclass(frozen=True)

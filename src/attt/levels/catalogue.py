@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from attt.yamldata import CatalogueError, _line, _Loader, parse_date, read_catalogue  # noqa: F401
+from attt.yamldata import CatalogueError, _Loader, _line, in_force, parse_date, read_catalogue  # noqa: F401
 
 from . import answers as answer_spec
 
@@ -119,7 +119,7 @@ class Regime:
     highest_level_rule: dict | None = None
 
     def in_force_on(self, day):
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self, day)
 
 
 def load_file(path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from attt import workdays
 
-from attt.yamldata import CatalogueError, parse_date, read_catalogue
+from attt.yamldata import CatalogueError, in_force, parse_date, read_catalogue
 
 from .catalogue import CATALOGUE_DIR
 
@@ -170,7 +170,7 @@ class Procedure:
     note: str = ""
 
     def in_force_on(self, day):
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self, day)
 
     def parts_for(self, level) -> tuple:
         """The dossier parts a system proposed at ``level`` must include, in catalogue order."""

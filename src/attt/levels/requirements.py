@@ -14,7 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attt.yamldata import CatalogueError, line_in_file, parse_date, read_catalogue
+from attt.yamldata import CatalogueError, in_force, line_in_file, parse_date, read_catalogue
 
 from .catalogue import CATALOGUE_DIR
 
@@ -129,8 +129,7 @@ class Standard:
     kind_clauses: dict = field(default_factory=dict)
 
     def in_force_on(self, day):
-        return (self.effective_from <= day
-                and (self.effective_to is None or day <= self.effective_to))
+        return in_force(self, day)
 
     def for_level(self, level):
         """Requirements that apply at ``level`` (a level includes everything below it)."""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attt.yamldata import CatalogueError, line_in_file, parse_date, read_catalogue
+from attt.yamldata import CatalogueError, in_force, line_in_file, parse_date, read_catalogue
 
 from . import facts
 
@@ -165,7 +165,7 @@ class Duty:
         return {lang: f"{self.instrument.short[lang]}, {self.article}" for lang in ("vi", "en")}
 
     def in_force_on(self, day):
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self, day)
 
 
 @dataclass(frozen=True)

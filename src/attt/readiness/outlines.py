@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from attt.yamldata import parse_date, read_catalogue
+from attt.yamldata import (
+    BILINGUAL_TEXT_SCHEMA,
+    EFFECTIVE_DATES_SCHEMA,
+    in_force,
+    parse_date,
+    read_catalogue,
+)
 
 PATH = Path(__file__).with_name("catalogue") / "plan-outlines.yaml"
 
-_TEXT = {"type": "object", "required": ["vi", "en"], "additionalProperties": False,
-         "properties": {"vi": {"type": "string", "minLength": 1}, "en": {"type": "string", "minLength": 1}}}
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_TEXT = BILINGUAL_TEXT_SCHEMA
 SCHEMA = {
     "type": "object", "required": ["version", "outlines"], "additionalProperties": False,
     "properties": {
@@ -26,7 +30,7 @@ SCHEMA = {
             "properties": {
                 "id": {"type": "string", "pattern": r"^[a-z0-9-]+$"}, "title": _TEXT,
                 "instrument": {"type": "string", "minLength": 1}, "article": {"type": "string", "minLength": 1},
-                "effective_from": _DATE, "effective_to": {"anyOf": [_DATE, {"type": "null"}]},
+                **EFFECTIVE_DATES_SCHEMA,
                 "min_level": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 5}, {"type": "null"}]},
                 "confidence": {"enum": ["verified", "summary"]},
                 "items": {"type": "array", "minItems": 1, "items": {
@@ -61,7 +65,7 @@ class Outline:
     items: tuple
 
     def covers(self, day: datetime.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self, day)
 
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)

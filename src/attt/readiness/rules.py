@@ -9,15 +9,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from attt.yamldata import parse_date, read_catalogue
+from attt.yamldata import (
+    BILINGUAL_TEXT_SCHEMA,
+    EFFECTIVE_DATES_SCHEMA,
+    in_force,
+    parse_date,
+    read_catalogue,
+)
 
 FOLDER = Path(__file__).with_name("catalogue")
 DRILL_TYPES = ("tabletop", "real_world")
 
-_TEXT = {"type": "object", "required": ["vi", "en"], "additionalProperties": False,
-         "properties": {"vi": {"type": "string", "minLength": 1}, "en": {"type": "string", "minLength": 1}}}
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_DATES = {"effective_from": _DATE, "effective_to": {"anyOf": [_DATE, {"type": "null"}]}}
+_TEXT = BILINGUAL_TEXT_SCHEMA
+_DATES = EFFECTIVE_DATES_SCHEMA
 TEAM_SCHEMA = {
     "type": "object", "required": ["version", "team_rules", "focal_point"], "additionalProperties": False,
     "properties": {
@@ -77,10 +81,6 @@ MATURITY_SCHEMA = {
 }
 
 
-def _covers(item, day: datetime.date) -> bool:
-    return item.effective_from <= day and (item.effective_to is None or day <= item.effective_to)
-
-
 @dataclass(frozen=True)
 class TeamRule:
     id: str
@@ -103,7 +103,7 @@ class TeamRules:
     focal_point: dict
 
     def rule_on(self, day: datetime.date) -> TeamRule | None:
-        matching = [rule for rule in self.rules if _covers(rule, day)]
+        matching = [rule for rule in self.rules if in_force(rule, day)]
         return matching[-1] if matching else None
 
 
@@ -147,7 +147,7 @@ class Maturity:
     formulas: tuple
 
     def formula_on(self, day: datetime.date) -> Formula:
-        matching = [formula for formula in self.formulas if _covers(formula, day)]
+        matching = [formula for formula in self.formulas if in_force(formula, day)]
         # Before the first formula took effect the earliest one still explains a score.
         return matching[-1] if matching else self.formulas[0]
 

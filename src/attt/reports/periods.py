@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from attt.yamldata import read_catalogue
+from attt.yamldata import BILINGUAL_TEXT_SCHEMA, read_catalogue
 
 FOLDER = Path(__file__).with_name("catalogue")
 KINDS = ("form05_half", "form05_year", "annual", "quarterly")
 
-_TEXT = {"type": "object", "required": ["vi", "en"], "additionalProperties": False,
-         "properties": {"vi": {"type": "string", "minLength": 1}, "en": {"type": "string", "minLength": 1}}}
+_TEXT = BILINGUAL_TEXT_SCHEMA
 _DAY = {"type": "object", "required": ["month", "day", "year_offset"], "additionalProperties": False,
         "properties": {"month": {"type": "integer", "minimum": 1, "maximum": 12},
                        "day": {"type": "integer", "minimum": 1, "maximum": 31},
