@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attt.obligations import evidence
+from attt.tenancy.audit import stored_user
 from attt.tenancy.models import Organisation, OrganisationKind, RoleAssignment
 from attt.tenancy.roles import Permission, Role
 from attt.tenancy.scoping import scope_for
@@ -33,7 +34,7 @@ from attt.tenancy.scoping import scope_for
 from . import documents
 from .catalogue import clocks as clock_catalogue
 from .models import Delivery, DeliveryStatus, Incident, IncidentReport, TimelineKind
-from .services import can_send, note, require_handle, stored_user
+from .services import can_send, note, require_handle
 
 LANGUAGES = ("vi", "en")
 MAIL_ROLES = (Role.SECURITY_OFFICER, Role.HEAD, Role.REGULATOR)

@@ -26,6 +26,7 @@ from attt.inventory.models import InformationSystem
 from attt.levels.checklist import checklist_level
 from attt.obligations import evidence
 from attt.obligations.models import SubjectEvent
+from attt.tenancy.audit import stored_user
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
@@ -59,11 +60,6 @@ FLAG_FIELDS = ("personal_data", "harm_national_security", "serious_disruption", 
                "complex_case", "confidential", "national_help_requested")
 ENDED_STATUSES = (IncidentStatus.RECOVERED, IncidentStatus.CLOSED)
 MAX_FILE_BYTES_DEFAULT = 200 * 1024 * 1024
-
-
-def stored_user(user):
-    """The user to record as actor: None for the CLI's unsaved platform operator."""
-    return user if getattr(user, "pk", None) else None
 
 
 # --- rights ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attt.obligations import evidence
+from attt.tenancy.audit import stored_user
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
 
@@ -216,7 +217,7 @@ def save_contact(user, organisation, data: dict, *, partial=False) -> PublicCont
     if partial:
         data = {**{name: getattr(contact, name) for name in FIELDS}, **data}
     cleaned = clean(data, contact)
-    actor = user if getattr(user, "pk", None) else None
+    actor = stored_user(user)
     with transaction.atomic():
         was_published = bool(contact.pk) and PublicContact.objects.filter(pk=contact.pk, published=True).exists()
         for name, value in cleaned.items():

@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from attt.obligations import evidence
+from attt.tenancy.audit import stored_user
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
 
@@ -53,11 +54,6 @@ MAX_WAIT_SECONDS = 30  # a run waiting for retries wakes this often to stay aliv
 
 def setting(name: str, default):
     return type(default)(getattr(settings, name, default))
-
-
-def stored_user(user):
-    """The user to record as actor: None for the CLI's unsaved platform operator."""
-    return user if getattr(user, "pk", None) else None
 
 
 # --- rights ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from attt.inventory.models import InformationSystem
 from attt.obligations import evidence
+from attt.tenancy.audit import stored_user
 
 from . import rules
 from .models import (
@@ -29,7 +30,7 @@ from .models import (
     FindingStatus,
     TeamMember,
 )
-from .services_team import can_manage, parse_day, stored_user
+from .services_team import can_manage, parse_day
 
 
 def require_manage(user, organisation):

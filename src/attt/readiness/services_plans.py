@@ -27,6 +27,7 @@ from attt import languages, uploads
 from attt.inventory.models import InformationSystem
 from attt.levels.checklist import checklist_level
 from attt.obligations import evidence
+from attt.tenancy.audit import stored_user
 from attt.tenancy.models import Organisation
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
@@ -52,11 +53,6 @@ from .models import (
 from .outlines import outlines
 
 REASON_LIMIT = 2000
-
-
-def stored_user(user):
-    """The user to record as actor: None for the CLI's unsaved platform operator."""
-    return user if getattr(user, "pk", None) else None
 
 
 def can_manage(user, organisation) -> bool:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from attt.inventory.spreadsheet import RowProblem, SpreadsheetRejected, read_rows
 from attt.obligations import evidence
+from attt.tenancy.audit import stored_user
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import scope_for
 
@@ -36,11 +37,6 @@ from .models import (
 MEMBER_FIELDS = ("full_name", "username", "membership", "provider_name", "provider_code", "contract_end", "role",
                  "skills", "email", "phone")
 CERTIFICATE_FIELDS = ("name", "issuer", "number", "expires_on")
-
-
-def stored_user(user):
-    """The user to record: None for the CLI's unsaved platform operator."""
-    return user if getattr(user, "pk", None) else None
 
 
 def can_manage(user, organisation) -> bool:

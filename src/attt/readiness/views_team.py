@@ -56,10 +56,6 @@ def _drill(request, pk):
     return get_visible_or_404(request, Drill.objects.select_related("organisation"), pk=pk)
 
 
-def _act(request, work, success, target):
-    return run_action(request, work, success, target)
-
-
 def _members_by_organisation(organisations):
     grouped = defaultdict(list)
     for member in TeamMember.objects.filter(organisation__in=organisations).prefetch_related("certificates"):
@@ -150,7 +146,7 @@ def member_edit(request, pk):
 @require_POST
 def member_delete(request, pk):
     member = _member(request, pk)
-    return _act(request, lambda: services_team.delete_member(request.user, member),
+    return run_action(request, lambda: services_team.delete_member(request.user, member),
                 _("Member removed from the team."), ("readiness-team", member.organisation.code))
 
 
@@ -159,7 +155,7 @@ def member_delete(request, pk):
 def certificate_add(request, pk):
     member = _member(request, pk)
     data = {name: request.POST.get(name, "") for name in services_team.CERTIFICATE_FIELDS}
-    return _act(request, lambda: services_team.add_certificate(request.user, member, data),
+    return run_action(request, lambda: services_team.add_certificate(request.user, member, data),
                 _("Certificate added."), ("readiness-member-edit", member.pk))
 
 
@@ -167,7 +163,7 @@ def certificate_add(request, pk):
 @require_POST
 def certificate_delete(request, pk):
     certificate = get_visible_or_404(request, Certificate.objects.select_related("member__organisation"), pk=pk)
-    return _act(request, lambda: services_team.delete_certificate(request.user, certificate),
+    return run_action(request, lambda: services_team.delete_certificate(request.user, certificate),
                 _("Certificate removed."), ("readiness-member-edit", certificate.member_id))
 
 
@@ -180,7 +176,7 @@ def team_confirm(request, code):
         if confirmation.meets_rule:
             return _("Roster confirmed: it meets the rule and is recorded as evidence of the response team.")
         return _("Roster confirmed, but it does not meet the rule yet: no evidence was recorded.")
-    return _act(request, lambda: services_team.confirm_roster(request.user, organisation,
+    return run_action(request, lambda: services_team.confirm_roster(request.user, organisation,
                                                               request.POST.get("decision", "")),
                 success, ("readiness-team", organisation.code))
 
@@ -313,7 +309,7 @@ def drill_detail(request, pk):
 @require_POST
 def drill_participant(request, pk):
     drill = _drill(request, pk)
-    return _act(request, lambda: services_drills.add_participant(
+    return run_action(request, lambda: services_drills.add_participant(
         request.user, drill, request.POST.get("member") or None, request.POST.get("name", ""),
         request.POST.get("affiliation", "")), _("Participant added."), ("readiness-drill-detail", drill.pk))
 
@@ -322,7 +318,7 @@ def drill_participant(request, pk):
 @require_POST
 def drill_participant_remove(request, pk):
     row = get_visible_or_404(request, DrillParticipant.objects.select_related("drill__organisation"), pk=pk)
-    return _act(request, lambda: services_drills.remove_participant(request.user, row),
+    return run_action(request, lambda: services_drills.remove_participant(request.user, row),
                 _("Participant removed."), ("readiness-drill-detail", row.drill_id))
 
 
@@ -331,7 +327,7 @@ def drill_participant_remove(request, pk):
 def drill_finding(request, pk):
     drill = _drill(request, pk)
     data = {name: request.POST.get(name, "") for name in ("category", "description", "fix", "due_on")}
-    return _act(request, lambda: services_drills.add_finding(request.user, drill, data),
+    return run_action(request, lambda: services_drills.add_finding(request.user, drill, data),
                 _("Finding added."), ("readiness-drill-detail", drill.pk))
 
 
@@ -339,7 +335,7 @@ def drill_finding(request, pk):
 @require_POST
 def drill_finding_status(request, pk):
     finding = get_visible_or_404(request, DrillFinding.objects.select_related("drill__organisation"), pk=pk)
-    return _act(request, lambda: services_drills.set_finding_status(
+    return run_action(request, lambda: services_drills.set_finding_status(
         request.user, finding, request.POST.get("status", ""), request.POST.get("done_on") or None),
         _("Saved."), ("readiness-drill-detail", finding.drill_id))
 
@@ -353,7 +349,7 @@ def _posted_scores(request, drill):
 @require_POST
 def drill_scores(request, pk):
     drill = _drill(request, pk)
-    return _act(request, lambda: services_drills.set_scores(request.user, drill, _posted_scores(request, drill)),
+    return run_action(request, lambda: services_drills.set_scores(request.user, drill, _posted_scores(request, drill)),
                 _("Scores saved."), ("readiness-drill-detail", drill.pk))
 
 
@@ -361,7 +357,7 @@ def drill_scores(request, pk):
 @require_POST
 def drill_complete(request, pk):
     drill = _drill(request, pk)
-    return _act(request, lambda: services_drills.complete_drill(
+    return run_action(request, lambda: services_drills.complete_drill(
         request.user, drill, _posted_scores(request, drill), request.POST.get("results")),
         _("Drill completed; its evidence is recorded."), ("readiness-drill-detail", drill.pk))
 

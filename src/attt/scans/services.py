@@ -120,7 +120,7 @@ def create_import(user, *, source, name: str, organisation=None, system=None, re
     stored = store_report(source, name)
     if not stored["size"]:
         raise ValidationError({"file": _("The file is empty.")})
-    return ScanImport.objects.create(organisation=organisation, system=system, uploaded_by=user if user.pk else None,
+    return ScanImport.objects.create(organisation=organisation, system=system, uploaded_by=audit.stored_user(user),
                                      requested_format=requested_format, **stored)
 
 

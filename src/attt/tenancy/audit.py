@@ -45,6 +45,12 @@ def acting_as(user=None, label: str = ""):
         _current_actor.reset(token)
 
 
+def stored_user(user):
+    """The user a row records as its author: None for the command line's unsaved platform operator
+    (``cli/main.py`` acts with an in-memory superuser that has no row to point at)."""
+    return user if getattr(user, "pk", None) else None
+
+
 def _actor():
     override = _current_actor.get()
     if override is not None:

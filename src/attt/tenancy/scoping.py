@@ -81,12 +81,20 @@ class ScopedQuerySet(models.QuerySet):
 
     scope_fields: tuple[str, ...] = ()
 
+    @staticmethod
+    def path_filter(field: str, paths: list[str]) -> Q:
+        """Rows whose organisation at ``field`` ("" for the row itself) lies in one of the subtrees
+        at ``paths``; no paths, no rows."""
+        lookup = f"{field}__path__startswith" if field else "path__startswith"
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(**{lookup: path})
+        return condition
+
     def _scope_filter(self, paths: list[str]) -> Q:
-        condition = Q()
+        condition = Q(pk__in=[])
         for field in self.scope_fields:
-            lookup = f"{field}__path__startswith" if field else "path__startswith"
-            for path in paths:
-                condition |= Q(**{lookup: path})
+            condition |= self.path_filter(field, paths)
         return condition
 
     def visible_to(self, user, permission: str = Permission.VIEW):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attt.inventory.models import InformationSystem
 from attt.tenancy.models import Organisation
+from attt.tenancy.parts import part_of
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import ScopedQuerySet, scope_for
 from attt.uploads import StoredFile
@@ -163,19 +164,11 @@ class CasePartQuerySet(ScopedQuerySet):
         return self.filter(incident__in=Incident.objects.visible_to(user, permission).values("pk"))
 
 
-class CasePart(models.Model):
+class CasePart(part_of("incident")):
     objects = CasePartQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    @property
-    def audit_organisation(self):
-        return self.incident.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.incident
 
 
 class IncidentSystem(CasePart):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from attt.tenancy.models import Organisation
+from attt.tenancy.parts import part_of
 from attt.tenancy.roles import Permission
 from attt.tenancy.scoping import ScopedQuerySet, scope_for
 
@@ -30,7 +31,7 @@ class IncidentReportQuerySet(ScopedQuerySet):
         return self.filter(condition)
 
 
-class IncidentReport(models.Model):
+class IncidentReport(part_of("incident")):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("report"), max_length=32)
     version = models.PositiveIntegerField(_("version"))
@@ -55,24 +56,12 @@ class IncidentReport(models.Model):
     def __str__(self):
         return f"{self.title} v{self.version}"
 
-    @property
-    def audit_organisation(self):
-        return self.incident.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.incident
-
 
 class DeliveryQuerySet(ScopedQuerySet):
     scope_fields = ("report__incident__organisation", "recipient")
 
-    @staticmethod
-    def _addressed_to(user, permission) -> Q:
-        condition = Q(pk__in=[])
-        for path in scope_for(user).paths_with(permission):
-            condition |= Q(recipient__path__startswith=path)
-        return condition
+    def _addressed_to(self, user, permission) -> Q:
+        return self.path_filter("recipient", scope_for(user).paths_with(permission))
 
     def visible_to(self, user, permission=Permission.VIEW):
         if scope_for(user).is_global:
@@ -93,7 +82,7 @@ class DeliveryStatus(models.TextChoices):
     IN_APP = "in_app", _("Delivered in ATTT (no e-mail address)")
 
 
-class Delivery(models.Model):
+class Delivery(part_of("report__incident")):
     """One report sent to one organisation: by e-mail with the documents attached and into the
     recipient's incident inbox."""
 
@@ -124,11 +113,3 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.report} → {self.recipient.code}"
-
-    @property
-    def audit_organisation(self):
-        return self.report.incident.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.report.incident

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attt.incidents.models import Incident
 from attt.tenancy.models import Organisation
+from attt.tenancy.parts import part_of
 from attt.tenancy.scoping import ScopedQuerySet
 
 __all__ = ["ContactPublication", "IntakeAttempt", "PublicContact", "PublicContactQuerySet"]
@@ -65,11 +66,7 @@ class PublicContact(models.Model):
         return [tag.strip() for tag in self.languages.split(",") if tag.strip()]
 
 
-class ContactPublicationQuerySet(ScopedQuerySet):
-    scope_fields = ("contact__organisation",)
-
-
-class ContactPublication(models.Model):
+class ContactPublication(part_of("contact")):
     """One day the contacts were published or confirmed: what was public, by whom. The source of
     the `incident_contacts_published` evidence, so each year's confirmation stays on record."""
 
@@ -80,22 +77,12 @@ class ContactPublication(models.Model):
                                      related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ContactPublicationQuerySet.as_manager()
-
     class Meta:
         ordering = ["-published_on"]
         constraints = [models.UniqueConstraint(fields=["contact", "published_on"], name="one_publication_per_day")]
 
     def __str__(self):
         return f"{self.contact.organisation.code} {self.published_on.isoformat()}"
-
-    @property
-    def audit_organisation(self):
-        return self.contact.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.contact
 
 
 class IntakeAttemptQuerySet(ScopedQuerySet):

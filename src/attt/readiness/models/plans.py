@@ -75,11 +75,7 @@ class ResponsePlan(models.Model):
         return self.versions.filter(status=PlanStatus.APPROVED).order_by("-number").first()
 
 
-class PlanPartQuerySet(ScopedQuerySet):
-    scope_fields = ("plan__organisation",)
-
-
-class PlanVersion(models.Model):
+class PlanVersion(part_of("plan")):
     plan = models.ForeignKey(ResponsePlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=255)
@@ -97,8 +93,6 @@ class PlanVersion(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PlanPartQuerySet.as_manager()
-
     class Meta:
         ordering = ["plan", "-number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")]
@@ -107,14 +101,6 @@ class PlanVersion(models.Model):
 
     def __str__(self):
         return f"{self.plan.title} v{self.number}"
-
-    @property
-    def audit_organisation(self):
-        return self.plan.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.plan
 
 
 VersionPart = part_of("version__plan")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attt.inventory.models import InformationSystem
 from attt.tenancy.models import Organisation
+from attt.tenancy.parts import part_of
 from attt.tenancy.scoping import ScopedQuerySet
 
 __all__ = [
@@ -69,19 +70,13 @@ class TeamMember(models.Model):
         return self.organisation
 
 
-class MemberPartQuerySet(ScopedQuerySet):
-    scope_fields = ("member__organisation",)
-
-
-class Certificate(models.Model):
+class Certificate(part_of("member")):
     member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="certificates")
     name = models.CharField(_("certificate"), max_length=255)
     issuer = models.CharField(_("issuer"), max_length=255, blank=True)
     number = models.CharField(_("certificate number"), max_length=120, blank=True)
     expires_on = models.DateField(_("expiry date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = MemberPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -90,14 +85,6 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_organisation(self):
-        return self.member.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.member
 
 
 class FocalPoint(models.Model):
@@ -214,23 +201,7 @@ class Drill(models.Model):
         return self.organisation
 
 
-class DrillPartQuerySet(ScopedQuerySet):
-    scope_fields = ("drill__organisation",)
-
-
-class DrillPart(models.Model):
-    objects = DrillPartQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def audit_organisation(self):
-        return self.drill.organisation
-
-    @property
-    def audit_anchor(self):
-        return self.drill
+DrillPart = part_of("drill")
 
 
 class DrillSystem(DrillPart):
