@@ -242,7 +242,7 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def send(self, request, pk=None):
         """POST {"recipients": ["ORG-CODE", …]}: e-mail and deliver to each organisation's inbox."""
         report = self.get_object()
-        if not Incident.objects.visible_to(request.user).filter(pk=report.incident_id).exists():
+        if not services.sees_case(request.user, report.incident_id):
             raise PermissionDenied
         recipients = request.data.get("recipients")
         if not isinstance(recipients, list):

@@ -73,15 +73,22 @@ def require_handle(user, incident):
         raise PermissionDenied(_("You may not work on this incident."))
 
 
+def sees_case(user, incident_id) -> bool:
+    """Whether the user sees the case itself (a report's recipient sees only the report)."""
+    return Incident.objects.visible_to(user).filter(pk=incident_id).exists()
+
+
 def can_send(user, incident) -> bool:
     return scope_for(user).can(Permission.SEND_INCIDENT_REPORTS, incident.organisation)
 
 
 # --- reading ---------------------------------------------------------------------------------
 
-def system_levels(incident) -> dict:
-    return {link.system_id: checklist_level(link.system)[0]
-            for link in incident.affected.select_related("system__level_status")}
+def system_levels(incident, links=None) -> dict:
+    """{system id: level or None} of the affected systems; ``links`` when the caller prefetched them."""
+    if links is None:
+        links = incident.affected.select_related("system__level_status")
+    return {link.system_id: checklist_level(link.system)[0] for link in links}
 
 
 def clock_states(incident, now=None):

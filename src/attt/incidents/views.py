@@ -108,7 +108,7 @@ def incident_list(request):
     rows = []
     for case in cases:
         deliveries = [d for report in case.reports.all() for d in report.deliveries.all()]
-        levels = {link.system_id: services.checklist_level(link.system)[0] for link in case.affected.all()}
+        levels = services.system_levels(case, case.affected.all())
         states = clocks.compute(case, deliveries, levels, now=now)
         overdue = [c for c in states if c.state == "overdue"]
         upcoming = [c for c in states if c.state == "due" and c.deadline]
@@ -166,7 +166,7 @@ def incident_detail(request, pk):
     incident = _case(request, pk)
     now = timezone.now()
     affected = list(incident.affected.select_related("system__owner", "system__level_status"))
-    levels = {link.system_id: services.checklist_level(link.system)[0] for link in affected}
+    levels = services.system_levels(incident, affected)
     deliveries = list(Delivery.objects.filter(report__incident=incident).select_related("report", "recipient"))
     reports = list(incident.reports.prefetch_related("deliveries__recipient"))
     return render(request, "incidents/detail.html", {

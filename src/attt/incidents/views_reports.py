@@ -6,7 +6,7 @@ delivery to that recipient, never the case behind it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +19,7 @@ from attt.tenancy.forms import flash_errors
 from attt.tenancy.models import Organisation
 
 from . import delivery, documents, services
-from .models import Delivery, Incident, IncidentReport
+from .models import Delivery, IncidentReport
 
 FORMATS = {"docx": ("docx", delivery.DOCX_TYPE), "pdf": ("pdf", "application/pdf")}
 
@@ -28,14 +28,10 @@ def _report(request, pk):
     return get_visible_or_404(request, IncidentReport.objects.select_related("incident__organisation"), pk=pk)
 
 
-def _sees_case(user, report) -> bool:
-    return Incident.objects.visible_to(user).filter(pk=report.incident_id).exists()
-
-
 @login_required
 def report_detail(request, pk):
     report = _report(request, pk)
-    sees_case = _sees_case(request.user, report)
+    sees_case = services.sees_case(request.user, report.incident_id)
     deliveries = report.deliveries.select_related("recipient", "sent_by", "acknowledged_by")
     if not sees_case:  # a recipient sees its own deliveries only
         deliveries = deliveries.filter(pk__in=Delivery.objects.received_by(request.user).values("pk"))
@@ -76,7 +72,7 @@ def report_download(request, pk, fmt):
 @require_POST
 def report_send(request, pk):
     report = _report(request, pk)
-    if not _sees_case(request.user, report):
+    if not services.sees_case(request.user, report.incident_id):
         raise Http404
     codes = request.POST.getlist("recipients")
     codes += [code for code in request.POST.get("other", "").replace(",", " ").split() if code]
@@ -84,8 +80,6 @@ def report_send(request, pk):
         sent = delivery.send_report(request.user, report, codes, base_url=request.build_absolute_uri("/"))
     except ValidationError as error:
         flash_errors(request, error)
-    except PermissionDenied as error:
-        raise error
     else:
         failed = [d.recipient.code for d in sent if d.status == "mail_failed"]
         messages.success(request, _("Sent to %(count)s organisation(s).") % {"count": len(sent)})

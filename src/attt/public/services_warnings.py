@@ -34,6 +34,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import Count, Min
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -79,11 +80,11 @@ def public_base() -> str:
 
 
 def intake_url(organisation) -> str:
-    return f"{public_base()}/o/{organisation.code}/report/"
+    return public_base() + reverse("public-intake", kwargs={"code": organisation.code})
 
 
 def public_url(campaign) -> str:
-    return f"{public_base()}/o/{campaign.organisation.code}/warnings/{campaign.pk}/"
+    return public_base() + reverse("public-warning", kwargs={"code": campaign.organisation.code, "pk": campaign.pk})
 
 
 def default_how_to_report(organisation, language: str = "vi") -> str:
