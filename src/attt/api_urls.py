@@ -26,6 +26,7 @@ from attt.obligations.api import (
 )
 from attt.public import api as public_api
 from attt.readiness import api as readiness_api
+from attt.reports import api as reports_api
 from attt.incidents.api import DeliveryViewSet, IncidentViewSet, ReportViewSet
 from attt.scans.api import (
     FindingViewSet,
@@ -69,6 +70,7 @@ router.register("incidents/reports", ReportViewSet, basename="incidentreport")
 router.register("incidents/deliveries", DeliveryViewSet, basename="incidentdelivery")
 readiness_api.register(router)
 public_api.register(router)
+reports_api.register(router)
 
 app_name = "api"
 

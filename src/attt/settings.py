@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "attt.incidents",
     "attt.readiness",
     "attt.public",
+    "attt.reports",
     "attt.dashboards",
 ]
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("attt.incidents.urls")),
     path("", include("attt.readiness.urls")),
     path("", include("attt.public.urls")),
+    path("", include("attt.reports.urls")),
     path("", include("attt.dashboards.urls")),
 ]

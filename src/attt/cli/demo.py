@@ -174,6 +174,9 @@ def load_demo() -> dict:
         from .demo_readiness import load_readiness_demo
 
         load_readiness_demo(admin)
+        from .demo_reports import load_reports_demo
+
+        load_reports_demo(admin)
     logins = [(ADMIN_USERNAME, "—", "platform administrator")]
     logins += [(u, org, str(Role(role).label)) for u, _n, org, role in USERS]
     return {"password": DEMO_PASSWORD, "logins": logins}

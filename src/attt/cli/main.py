@@ -247,6 +247,7 @@ def _register_rooms():
     from .obligations import obligations_app
     from .incidents import incidents_app
     from .readiness import team_app
+    from .reports import reports_app
     from .scans import scans_app
     from .warnings import warnings_app
 
@@ -256,6 +257,7 @@ def _register_rooms():
     app.add_typer(incidents_app, name="incidents")
     app.add_typer(team_app, name="team")
     app.add_typer(warnings_app, name="warnings")
+    app.add_typer(reports_app, name="reports")
 
 
 _register_rooms()

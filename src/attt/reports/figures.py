@@ -42,13 +42,17 @@ def _bounds(period: Period):
     return start, end
 
 
-def _in_subtree(organisation, field_path):
+def _in_subtree(organisation, field_path, own_only=False):
+    """Rows whose organisation at ``field_path`` lies in the subtree (``own_only``: is the
+    organisation itself — a consolidation's "own records" row)."""
+    if own_only:
+        return Q(**{field_path: organisation})
     return Q(**{f"{field_path}__path__startswith": organisation.path})
 
 
-def reportable_incidents(organisation):
+def reportable_incidents(organisation, own_only=False):
     """The subtree's cases, without public submissions nobody has triaged yet (they may be spam)."""
-    return (Incident.objects.within(organisation)
+    return (Incident.objects.filter(_in_subtree(organisation, "organisation", own_only))
             .exclude(from_public=True, status=IncidentStatus.NEW))
 
 
@@ -132,9 +136,9 @@ def _helpers(cases, handling):
     return sorted(found.values(), key=lambda h: h.name.casefold())
 
 
-def form05(organisation, period: Period) -> Form05:
+def form05(organisation, period: Period, own_only=False) -> Form05:
     start, end = _bounds(period)
-    cases = list(reportable_incidents(organisation)
+    cases = list(reportable_incidents(organisation, own_only)
                  .filter(detected_at__gte=start, detected_at__lt=end).order_by("detected_at", "pk"))
     rows = {value: Form05Row(value) for value in IncidentType.values}
     totals = Form05Row("")
@@ -189,16 +193,20 @@ class Annual:
     rows: list  # [SystemRow]
 
 
-def owned_systems(organisation):
+def owned_systems(organisation, own_only=False):
     """Systems owned inside the subtree (Form 08 is the owner's report), not retired."""
-    return (InformationSystem.objects.within(organisation)
-            .filter(_in_subtree(organisation, "owner"))
+    return (InformationSystem.objects.filter(_in_subtree(organisation, "owner", own_only))
             .exclude(status=SystemStatus.RETIRED)
             .select_related("owner", "operator").prefetch_related("dossiers").order_by("owner__path", "name", "pk"))
 
 
-def annual(organisation, period: Period) -> Annual:
-    systems = list(owned_systems(organisation))
+def annual_totals(organisation, period: Period, own_only=False) -> dict:
+    """Form 08's totals only ({name: [system ids]}), without the per-system table."""
+    return annual(organisation, period, own_only=own_only, with_rows=False).sources
+
+
+def annual(organisation, period: Period, *, own_only=False, with_rows=True) -> Annual:
+    systems = list(owned_systems(organisation, own_only))
     ids = [system.pk for system in systems]
     statuses = {status.system_id: status for status in LevelStatus.objects.filter(system_id__in=ids)}
     assessments: dict[int, list] = {}
@@ -225,7 +233,8 @@ def annual(organisation, period: Period) -> Annual:
             sources["approved"].append(system.pk)
             if evidence_ids:
                 sources["approved_assessed"].append(system.pk)
-        rows.append(_system_row(number, system, latest, status, evidence_ids, period))
+        if with_rows:
+            rows.append(_system_row(number, system, latest, status, evidence_ids, period))
     return Annual(organisation=organisation, period=period,
                   totals={name: len(ids) for name, ids in sources.items()}, sources=sources, rows=rows)
 
@@ -271,31 +280,36 @@ class Quarterly:
     sources: dict  # name → [ids] (incidents, DutyStatus rows or findings)
 
 
-def open_at(organisation, instant):
+def open_at(organisation, instant, own_only=False):
     """Cases detected before ``instant`` whose response had not ended by then."""
     ended_later = Q(response_ended_at__gte=instant)
     never_ended = Q(response_ended_at__isnull=True) & ~Q(status__in=[IncidentStatus.RECOVERED, IncidentStatus.CLOSED])
-    return reportable_incidents(organisation).filter(Q(detected_at__lt=instant) & (ended_later | never_ended))
+    return reportable_incidents(organisation, own_only).filter(Q(detected_at__lt=instant) & (ended_later | never_ended))
 
 
-def quarterly(organisation, period: Period, now=None) -> Quarterly:
+def quarterly(organisation, period: Period, now=None, *, own_only=False, with_rows=True) -> Quarterly:
+    return Quarterly(
+        organisation=organisation, period=period,
+        annual=annual(organisation, current_period("annual", period.end), own_only=own_only, with_rows=with_rows),
+        form05=form05(organisation, period, own_only), **kpis(organisation, period, now, own_only))
+
+
+def kpis(organisation, period, now, own_only):
     now = now or timezone.now()
     _start, end = _bounds(period)
-    sources = {"open_incidents": list(open_at(organisation, end).order_by("pk").values_list("pk", flat=True))}
+    sources = {"open_incidents": list(open_at(organisation, end, own_only).order_by("pk").values_list("pk", flat=True))}
     sources["overdue_clocks"] = [
-        case.pk for case in reportable_incidents(organisation).filter(detected_at__lte=now).order_by("pk")
+        case.pk for case in reportable_incidents(organisation, own_only).filter(detected_at__lte=now).order_by("pk")
         if any(state.state == "overdue" for state in incident_services.clock_states(case, now=now))]
-    subject_in_tree = _in_subtree(organisation, "organisation") | _in_subtree(organisation, "system__owner")
+    subject_in_tree = (_in_subtree(organisation, "organisation", own_only)
+                       | _in_subtree(organisation, "system__owner", own_only))
     sources["overdue_duties"] = list(DutyStatus.objects.filter(subject_in_tree, status=DutyState.OVERDUE)
                                      .order_by("pk").values_list("pk", flat=True))
-    findings = (Finding.objects.filter(_in_subtree(organisation, "system__owner"), status=FindingStatus.OPEN)
+    findings = (Finding.objects.filter(_in_subtree(organisation, "system__owner", own_only), status=FindingStatus.OPEN)
                 .order_by("pk").values_list("pk", "severity"))
     by_severity = {severity: [] for severity in reversed(Severity.values)}
     for pk, severity in findings:
         by_severity.setdefault(severity, []).append(pk)
     for severity, ids in by_severity.items():
         sources[f"open_findings_{severity}"] = ids
-    return Quarterly(
-        organisation=organisation, period=period, annual=annual(organisation, current_period("annual", period.end)),
-        form05=form05(organisation, period), kpis={name: len(ids) for name, ids in sources.items()},
-        sources=sources)
+    return {"kpis": {name: len(ids) for name, ids in sources.items()}, "sources": sources}

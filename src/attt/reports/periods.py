@@ -26,9 +26,12 @@ SCHEMA = {
     "properties": {
         "version": {"type": "string"},
         "kinds": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["id", "article", "title", "occurrences"], "additionalProperties": False,
+            "type": "object", "required": ["id", "article", "title", "reporters", "evidence", "occurrences"],
+            "additionalProperties": False,
             "properties": {
                 "id": {"enum": list(KINDS)}, "article": {"type": "string", "minLength": 1}, "title": _TEXT,
+                "reporters": {"enum": ["all", "network_members"]},
+                "evidence": {"type": "array", "items": {"type": "string", "minLength": 1}},
                 "occurrences": {"type": "array", "minItems": 1, "items": {
                     "type": "object", "required": ["number", "start", "end", "dues", "label"],
                     "additionalProperties": False,
@@ -52,6 +55,21 @@ class Period:
     number: int = 1
     dues: tuple = ()  # ((recipient, date), ...) in catalogue order
     article: str = ""
+    reporters: str = "all"  # "all" or "network_members"
+    evidence_kinds: tuple = ()
+
+    def due_for(self, organisation) -> datetime.date:
+        """The last day in time for ``organisation``: units report to their owner (the first
+        due date); an organisation directly under the regulator (or the root) has the last one."""
+        dues = dict(self.dues)
+        parent = organisation.parent
+        reports_to_regulator = parent is None or parent.kind == "national_regulator"
+        if "owner" in dues and not reports_to_regulator:
+            return dues["owner"]
+        return self.due
+
+    def owed_by(self, organisation) -> bool:
+        return self.reporters == "all" or organisation.is_network_member
 
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
@@ -99,7 +117,8 @@ def period_for(kind: str, year: int, number: int | None = None) -> Period:
     return Period(kind=kind, start=_day(occurrence["start"], year), end=_day(occurrence["end"], year),
                   due=dues[-1][1], label_vi=occurrence["label"]["vi"].format(**words),
                   label_en=occurrence["label"]["en"].format(**words), year=year, number=number,
-                  dues=dues, article=spec["article"])
+                  dues=dues, article=spec["article"], reporters=spec["reporters"],
+                  evidence_kinds=tuple(spec["evidence"]))
 
 
 def current_period(kind: str, day: datetime.date) -> Period:

@@ -45,6 +45,10 @@ class Permission(models.TextChoices):
     APPROVE_RESPONSE_PLANS = "approve_response_plans", _("Approve incident response plans")
     MANAGE_PUBLIC_CONTACT = "manage_public_contact", _("Publish incident-report contacts")
     SEND_CUSTOMER_WARNINGS = "send_customer_warnings", _("Send customer warning campaigns")
+    # Periodic reports: generate and submit them to the supervisor; approve (sign) them — the head
+    # of the organisation answers for a report, so submission waits for the approval.
+    PREPARE_REPORTS = "prepare_reports", _("Prepare and submit periodic reports")
+    APPROVE_REPORTS = "approve_reports", _("Approve periodic reports")
 
 
 P = Permission
@@ -54,20 +58,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                       P.APPRAISE_LEVEL_DOSSIER, P.RECORD_EVIDENCE, P.IMPORT_SCANS,
                                       P.TRIAGE_FINDINGS, P.ACCEPT_RISK, P.MANAGE_FIX_POLICY,
                                       P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS, P.ACKNOWLEDGE_REPORTS,
-                                      P.MANAGE_READINESS, P.MANAGE_PUBLIC_CONTACT, P.SEND_CUSTOMER_WARNINGS}),
+                                      P.MANAGE_READINESS, P.MANAGE_PUBLIC_CONTACT, P.SEND_CUSTOMER_WARNINGS,
+                                      P.PREPARE_REPORTS}),
     Role.HEAD: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.APPROVE_LEVEL_DOSSIER,
                           P.RECORD_EVIDENCE, P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.ACCEPT_RISK,
                           P.MANAGE_FIX_POLICY, P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS,
                           P.ACKNOWLEDGE_REPORTS, P.MANAGE_READINESS, P.APPROVE_RESPONSE_PLANS,
-                          P.MANAGE_PUBLIC_CONTACT, P.SEND_CUSTOMER_WARNINGS}),
+                          P.MANAGE_PUBLIC_CONTACT, P.SEND_CUSTOMER_WARNINGS, P.PREPARE_REPORTS,
+                          P.APPROVE_REPORTS}),
     Role.OPERATOR: frozenset({P.VIEW, P.EDIT_INVENTORY, P.PREPARE_LEVEL_DOSSIER, P.RECORD_EVIDENCE,
                               P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.HANDLE_INCIDENTS, P.SEND_INCIDENT_REPORTS,
-                              P.MANAGE_READINESS}),
+                              P.MANAGE_READINESS, P.PREPARE_REPORTS}),
     Role.INCIDENT_RESPONDER: frozenset({P.VIEW, P.IMPORT_SCANS, P.TRIAGE_FINDINGS, P.HANDLE_INCIDENTS}),
     Role.SUPERVISOR: frozenset({P.VIEW}),
     # The regulator appraises level 4–5 dossiers of the organisations under it and nothing else.
     # It also receives incident reports and acknowledges them.
-    Role.REGULATOR: frozenset({P.VIEW, P.APPRAISE_LEVEL_DOSSIER, P.ACKNOWLEDGE_REPORTS}),
+    # It consolidates the periodic reports of the organisations under it (the whole country).
+    Role.REGULATOR: frozenset({P.VIEW, P.APPRAISE_LEVEL_DOSSIER, P.ACKNOWLEDGE_REPORTS, P.PREPARE_REPORTS,
+                               P.APPROVE_REPORTS}),
     Role.AUDITOR: frozenset({P.VIEW}),
     Role.ORG_ADMIN: frozenset({P.VIEW, P.EDIT_INVENTORY, P.MANAGE_ORGANISATIONS, P.MANAGE_ROLES,
                                P.MANAGE_PUBLIC_CONTACT}),

@@ -28,8 +28,10 @@ def audited_models() -> list[type]:
 
 def snapshot(instance) -> dict:
     data = {}
+    # A model may keep large frozen content out of the log (it logs the content's hash instead).
+    skipped = SKIPPED_FIELDS | set(getattr(instance, "audit_skipped_fields", ()))
     for field in instance._meta.concrete_fields:
-        if field.name in SKIPPED_FIELDS or field.primary_key:
+        if field.name in skipped or field.primary_key:
             continue
         data[field.attname] = field.value_from_object(instance)
     return audit.to_json_safe(data)

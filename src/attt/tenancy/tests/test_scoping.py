@@ -42,9 +42,11 @@ def test_read_only_roles_are_exactly_supervisor_regulator_auditor():
     assert ROLE_PERMISSIONS[Role.INCIDENT_RESPONDER] == {Permission.VIEW, Permission.IMPORT_SCANS,
                                                          Permission.TRIAGE_FINDINGS, Permission.HANDLE_INCIDENTS}
     # The regulator edits nothing an organisation owns; it appraises level 4–5 dossiers and
-    # acknowledges the incident reports it receives.
+    # acknowledges the incident reports it receives; it prepares and approves its own periodic
+    # reports (the national consolidation), never an organisation's (reports.services).
     assert ROLE_PERMISSIONS[Role.REGULATOR] == {Permission.VIEW, Permission.APPRAISE_LEVEL_DOSSIER,
-                                                Permission.ACKNOWLEDGE_REPORTS}
+                                                Permission.ACKNOWLEDGE_REPORTS, Permission.PREPARE_REPORTS,
+                                                Permission.APPROVE_REPORTS}
 
 
 def test_scope_collapses_nested_paths(world):
