@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from attt.incidents.models import IncidentType
 
+from .models import Timeliness
+
 FIGURE_LABELS = {
     "systems": _("Information systems"),
     "classified": _("Level determined"),
@@ -73,6 +75,7 @@ def figure_rows(snapshot: dict) -> list[dict]:
     if consolidation:
         keys = consolidation["columns"]
         rows = [{"label": f"{row['organisation']['code']} – {row['organisation']['name']}", "row": row,
+                 "timeliness": Timeliness(row["timeliness"]).label if row["timeliness"] else "",
                  "cells": _cells(row["values"], lambda k, i=i: f"consolidation:{i}:{k}", keys)}
                 for i, row in enumerate(consolidation["rows"])]
         found.append({"id": "consolidation", "title": _("Consolidation by organisation"),

@@ -150,8 +150,11 @@ def approve(user, report, *, now=None) -> PeriodicReport:
         report.snapshot = {**report.snapshot, "approval": snapshot.approval_data(report.approved_name, now)}
         report.snapshot_sha256 = _snapshot_sha(report.snapshot)
         report.state = ReportState.APPROVED
+        drafts = [getattr(report, fmt).name for fmt in ("docx", "pdf", "xlsx")]
         _store(report, documents.render(report.snapshot))
         report.save()
+        # The draft's documents were never sent anywhere: only the approved ones are kept.
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in drafts if name])
     return report
 
 
