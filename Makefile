@@ -14,7 +14,7 @@ export DJANGO_SETTINGS_MODULE := attt.settings
 help:
 	@echo "make run   – install into .venv, migrate, load demo data, serve on http://$(HOST):$(PORT) with a worker"
 	@echo "make test  – the whole suite on SQLite, then on a throw-away PostgreSQL"
-	@echo "make bench – inventory import, levels, obligations, scan import, incident and warning-campaign benchmarks (bench/)"
+	@echo "make bench – inventory import, levels, obligations, scan import, incident, warning-campaign, dashboard and periodic-report benchmarks (bench/)"
 
 $(BIN)/attt: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench: install
 	ATTT_VAR_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python bench/incidents_bench.py --cases 2000 --indicators 2000
 	ATTT_VAR_DIR=$$(mktemp -d) $(BIN)/python bench/public_bench.py --customers 100000 --send 20000
 	ATTT_VAR_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python bench/public_bench.py --customers 100000 --send 20000
+	ATTT_VAR_DIR=$$(mktemp -d) $(BIN)/python bench/dashboards_bench.py --systems 20000 --orgs 1000
+	ATTT_VAR_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python bench/dashboards_bench.py --systems 20000 --orgs 1000
+	ATTT_VAR_DIR=$$(mktemp -d) $(BIN)/python bench/reports_bench.py --systems 20000 --orgs 1000
+	ATTT_VAR_DIR=$$(mktemp -d) scripts/with-postgres.sh $(BIN)/python bench/reports_bench.py --systems 20000 --orgs 1000
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info

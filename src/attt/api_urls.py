@@ -24,6 +24,7 @@ from attt.obligations.api import (
     OrganisationDutiesViewSet,
     SystemDutiesViewSet,
 )
+from attt.dashboards import api as dashboards_api
 from attt.public import api as public_api
 from attt.readiness import api as readiness_api
 from attt.reports import api as reports_api
@@ -71,6 +72,7 @@ router.register("incidents/deliveries", DeliveryViewSet, basename="incidentdeliv
 readiness_api.register(router)
 public_api.register(router)
 reports_api.register(router)
+dashboards_api.register(router)
 
 app_name = "api"
 

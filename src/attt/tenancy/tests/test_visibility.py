@@ -277,7 +277,7 @@ PERSONAL_WRITES = {"switch-organisation", "obligation-feeds", "api:calendarfeed-
 
 # Rooms that keep their route list beside their code (see routes.py).
 ROOM_MODULES = []
-for _room in ("readiness", "public", "reports"):
+for _room in ("readiness", "public", "reports", "dashboards"):
     try:
         _module = importlib.import_module(f"attt.{_room}.tests.visibility")
     except ModuleNotFoundError as _error:
