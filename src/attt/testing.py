@@ -64,3 +64,18 @@ def build_world():
                              hosts=["beta01 10.2.0.10"])
     return w
 
+
+
+def browser_log_in(page, username, password=PASSWORD):
+    """Log in through the login page in a Playwright tab (browser tests); any earlier session ends."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    form = page.locator("main form")
+    form.locator('input[name="username"]').fill(username)
+    form.locator('input[name="password"]').fill(password)
+    form.locator('button[type="submit"]').click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

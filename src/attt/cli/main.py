@@ -10,7 +10,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 app = typer.Typer(
@@ -56,6 +62,17 @@ def acting_user(username: str | None):
     # The shell operator already controls the whole installation: act with global scope.
     operator = User(username=f"cli:{getpass.getuser()}", is_superuser=True, is_active=True)
     return operator, None
+
+
+def organisation_or_exit(user, code: str):
+    """The organisation with ``code`` that ``user`` can see, or exit 2 with a message."""
+    from attt.tenancy.models import Organisation
+
+    organisation = Organisation.objects.visible_to(user).filter(code=code.strip().upper()).first()
+    if organisation is None:
+        err.print(f"[red]Unknown organisation code “{code}”.")
+        raise typer.Exit(2)
+    return organisation
 
 
 @app.command()
@@ -149,13 +166,9 @@ def systems_import(
     setup_django()
     from attt.inventory import spreadsheet
     from attt.tenancy import audit
-    from attt.tenancy.models import Organisation
 
     user, audit_user = acting_user(as_user)
-    organisation = Organisation.objects.visible_to(user).filter(code=org.strip().upper()).first()
-    if organisation is None:
-        err.print(f"[red]Unknown organisation code “{org}”.")
-        raise typer.Exit(2)
+    organisation = organisation_or_exit(user, org)
     content = file.read_bytes()
     with audit.acting_as(audit_user, label=user.get_username()):
         try:
@@ -184,7 +197,6 @@ def systems_export(
     setup_django()
     from attt.inventory import spreadsheet
     from attt.inventory.models import InformationSystem
-    from attt.tenancy.models import Organisation
 
     suffix = file.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -193,10 +205,7 @@ def systems_export(
     user, _audit_user = acting_user(as_user)
     systems = InformationSystem.objects.visible_to(user)
     if org:
-        organisation = Organisation.objects.visible_to(user).filter(code=org.strip().upper()).first()
-        if organisation is None:
-            err.print(f"[red]Unknown organisation code “{org}”.")
-            raise typer.Exit(2)
+        organisation = organisation_or_exit(user, org)
         systems = systems.within(organisation)
     from django.utils import translation
 
@@ -243,9 +252,9 @@ if __name__ == "__main__":
 
 def _register_rooms():
     # Each room's commands live beside its own concerns; imported last, they reuse the helpers above.
+    from .incidents import incidents_app
     from .levels import levels_app
     from .obligations import obligations_app
-    from .incidents import incidents_app
     from .readiness import team_app
     from .reports import reports_app
     from .scans import scans_app

@@ -6,7 +6,14 @@ import time
 import typer
 from rich.table import Table
 
-from .main import acting_user, console, err, progress_bar, setup_django
+from .main import (
+    acting_user,
+    console,
+    err,
+    organisation_or_exit,
+    progress_bar,
+    setup_django,
+)
 
 obligations_app = typer.Typer(help="Legal duties: statuses, recompute, e-mail reminders.", no_args_is_help=True)
 
@@ -110,15 +117,11 @@ def obligations_status(
     from attt.obligations.catalogue import catalogue
     from attt.obligations.models import DutyState, DutyStatus
     from attt.obligations.recompute import today
-    from attt.tenancy.models import Organisation
 
     user, _audit_user = acting_user(as_user)
     rows = DutyStatus.objects.visible_to(user)
     if org:
-        organisation = Organisation.objects.visible_to(user).filter(code=org.strip().upper()).first()
-        if organisation is None:
-            err.print(f"[red]Unknown organisation code “{org}”.")
-            raise typer.Exit(2)
+        organisation = organisation_or_exit(user, org)
         rows = rows.within(organisation)
     if overdue:
         rows = rows.filter(status=DutyState.OVERDUE)

@@ -5,7 +5,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .main import acting_user, console, err, progress_bar, setup_django
+from .main import (
+    acting_user,
+    console,
+    err,
+    organisation_or_exit,
+    progress_bar,
+    setup_django,
+)
 
 team_app = typer.Typer(help="Incident response team: import the roster (members and certificates).",
                        no_args_is_help=True)
@@ -29,13 +36,9 @@ def team_import(
     from attt.inventory.spreadsheet import SpreadsheetRejected
     from attt.readiness import services_team
     from attt.tenancy import audit
-    from attt.tenancy.models import Organisation
 
     actor, recorded = acting_user(user)
-    organisation = Organisation.objects.visible_to(actor).filter(code=org.strip().upper()).first()
-    if organisation is None:
-        err.print(f"[red]Unknown organisation code “{org}”.")
-        raise typer.Exit(2)
+    organisation = organisation_or_exit(actor, org)
     with audit.acting_as(recorded, label=actor.get_username()):
         try:
             planned = services_team.parse_roster(actor, organisation, file.name, file.read_bytes())

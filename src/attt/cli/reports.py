@@ -14,7 +14,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .main import acting_user, console, err, setup_django
+from .main import acting_user, console, err, organisation_or_exit, setup_django
 
 reports_app = typer.Typer(help="Periodic reports: build (quarterly, annual Form 08, Form 05) and submission status.",
                           no_args_is_help=True)
@@ -62,13 +62,9 @@ def reports_build(
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from attt.reports import documents, services
-    from attt.tenancy.models import Organisation
 
     actor, _recorded = acting_user(user)
-    organisation = Organisation.objects.visible_to(actor).filter(code=org.strip().upper()).first()
-    if organisation is None:
-        err.print(f"[red]No organisation “{org}” that this user can see.")
-        raise typer.Exit(2)
+    organisation = organisation_or_exit(actor, org)
     out.mkdir(parents=True, exist_ok=True)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
@@ -105,13 +101,12 @@ def reports_status(
     """Which organisations under ORG submitted the report of the period being collected."""
     setup_django()
     from attt.reports import status
-    from attt.tenancy.models import Organisation
 
     actor, _recorded = acting_user(user)
-    organisation = Organisation.objects.visible_to(actor).filter(code=org.strip().upper()).first()
-    if organisation is None or kind not in status.KINDS:
-        err.print(f"[red]Unknown organisation “{org}” or report kind “{kind}”.")
+    if kind not in status.KINDS:
+        err.print(f"[red]Unknown report kind “{kind}”; known: {', '.join(status.KINDS)}.")
         raise typer.Exit(2)
+    organisation = organisation_or_exit(actor, org)
     today = status.today_in_vietnam()
     result = status.submissions(organisation, kind, status.reporting_period(kind, today), today)
     table = Table(title=f"{result.title} · {result.period.label_en} · {organisation.code}")

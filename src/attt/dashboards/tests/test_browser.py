@@ -7,9 +7,10 @@ import os
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import re  # noqa: E402
 
 import pytest  # noqa: E402
+
+from attt.testing import browser_log_in  # noqa: E402
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -23,18 +24,10 @@ def page(browser_page, transactional_db, settings, tmp_path):
     return browser_page
 
 
-def log_in(page, username):
-    from attt.testing import PASSWORD
-
-    page.goto("/accounts/login/")
-    page.locator('main input[name="username"]').fill(username)
-    page.locator('main input[name="password"]').fill(PASSWORD)
-    page.locator('main button[type="submit"]').click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_laptop_screen_and_drill_down(page, data):
-    log_in(page, "regulator")
+    browser_log_in(page, "regulator")
     for url in ("/dashboard/", "/dashboard/ranking/?all=1", "/dashboard/overdue/"):
         page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1366, url

@@ -13,6 +13,8 @@ import re  # noqa: E402
 import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from attt.testing import browser_log_in  # noqa: E402
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 pytestmark = pytest.mark.browser
@@ -25,20 +27,12 @@ def page(browser_page, transactional_db, world, settings, tmp_path):
     return browser_page
 
 
-def log_in(page, username):
-    from attt.testing import PASSWORD
-
-    page.goto("/accounts/login/")
-    page.locator('main input[name="username"]').fill(username)
-    page.locator('main input[name="password"]').fill(PASSWORD)
-    page.locator('main button[type="submit"]').click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_open_report_send_acknowledge(page, world):
     from attt.incidents.models import Delivery, Incident
 
-    log_in(page, "operator.a1")
+    browser_log_in(page, "operator.a1")
     page.goto("/incidents/new/")
     form = page.locator("#incident-form")
     form.locator('select[name="organisation"]').select_option("AG-A1")
@@ -65,7 +59,7 @@ def test_open_report_send_acknowledge(page, world):
     expect(page.locator("#deliveries")).to_contain_text("PRV-B")
 
     page.context.clear_cookies()
-    log_in(page, "officer.b")
+    browser_log_in(page, "officer.b")
     page.goto("/incidents/inbox/")
     expect(page.locator("#inbox-table")).to_contain_text("AG-A1")
     page.locator("#inbox-table form button").click()
@@ -74,6 +68,6 @@ def test_open_report_send_acknowledge(page, world):
     expect(page.locator("h1")).not_to_contain_text(case.reference)  # the case itself stays hidden
 
     page.context.clear_cookies()
-    log_in(page, "operator.a1")
+    browser_log_in(page, "operator.a1")
     page.goto(f"/incidents/{case.pk}/")
     expect(page.locator('#clocks tr[data-clock="PDP-72H"]')).to_contain_text(re.compile("xác nhận|acknowledged"))

@@ -103,13 +103,9 @@ def translated(message, language="vi"):
 
 def log_in(page, username):
     from attt.cli.demo import DEMO_PASSWORD
+    from attt.testing import browser_log_in
 
-    page.goto("/accounts/login/")
-    form = page.locator("main form")
-    form.locator('input[name="username"]').fill(username)
-    form.locator('input[name="password"]').fill(DEMO_PASSWORD)
-    form.locator('button[type="submit"]').click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    browser_log_in(page, username, DEMO_PASSWORD)
     # The header names the person who is logged in.
     from django.contrib.auth import get_user_model
 

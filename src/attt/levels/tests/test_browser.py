@@ -44,14 +44,9 @@ def page(browser_page, levels_world):
 # --- Helpers --------------------------------------------------------------------------------
 
 def log_in(page, username):
-    from attt.testing import PASSWORD
+    from attt.testing import browser_log_in
 
-    page.goto("/accounts/login/")
-    form = page.locator("main form")
-    form.locator('input[name="username"]').fill(username)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('main button[type="submit"]').click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    browser_log_in(page, username)
     # The header names the person who is logged in (the test users have no full name).
     expect(page.locator("header.site")).to_contain_text(username)
     assert page.failed_assets == [], f"static files not served: {page.failed_assets}"

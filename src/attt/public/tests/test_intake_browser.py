@@ -14,6 +14,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from attt.testing import browser_log_in
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 pytestmark = pytest.mark.browser
@@ -34,14 +36,6 @@ def page(browser_page, transactional_db, world, settings, tmp_path):
     return browser_page
 
 
-def log_in(page, username):
-    from attt.testing import PASSWORD
-
-    page.goto("/accounts/login/")
-    page.locator('main input[name="username"]').fill(username)
-    page.locator('main input[name="password"]').fill(PASSWORD)
-    page.locator('main button[type="submit"]').click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_the_public_files_a_report_and_the_officer_finds_it(page, world, tmp_path):
@@ -75,7 +69,7 @@ def test_the_public_files_a_report_and_the_officer_finds_it(page, world, tmp_pat
     assert case.from_public and case.files.get().original_name == "trang-chu.png"
     assert any(message.to == ["binh@example.com"] and case.reference in message.body for message in mail.outbox)
 
-    log_in(page, "officer.a")
+    browser_log_in(page, "officer.a")
     page.goto("/incidents/?source=public")
     row = page.locator("#incident-table tbody tr", has_text=case.reference)
     expect(row).to_contain_text("Cổng thông tin hiển thị nội dung cờ bạc")

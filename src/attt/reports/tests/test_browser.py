@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from attt.testing import browser_log_in
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 pytestmark = pytest.mark.browser
@@ -23,15 +25,6 @@ def page(browser_page, transactional_db, world, settings, tmp_path):
     return browser_page
 
 
-def log_in(page, username):
-    from attt.testing import PASSWORD
-
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.locator('main input[name="username"]').fill(username)
-    page.locator('main input[name="password"]').fill(PASSWORD)
-    page.locator('main button[type="submit"]').click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_unit_submits_its_quarterly_report_and_the_ministry_consolidates(page, world):
@@ -40,7 +33,7 @@ def test_unit_submits_its_quarterly_report_and_the_ministry_consolidates(page, w
     from attt.testing import make_user
 
     make_user("head.a1", world.agency, Role.HEAD, first_name="Trần", last_name="Bình")
-    log_in(page, "head.a1")
+    browser_log_in(page, "head.a1")
     page.goto("/reports/")
     form = page.locator("#generate-form")
     form.locator('select[name="organisation"]').select_option("AG-A1")
@@ -57,7 +50,7 @@ def test_unit_submits_its_quarterly_report_and_the_ministry_consolidates(page, w
     report = PeriodicReport.objects.get(organisation=world.agency)
     assert report.recipient == world.ministry and report.approved_name == "Trần Bình"
 
-    log_in(page, "officer.a")
+    browser_log_in(page, "officer.a")
     page.goto("/reports/status/?kind=quarterly&year=2026&number=4")
     row = page.locator("#submissions tbody tr", has_text="AG-A1")
     expect(row).to_contain_text("v1")
