@@ -16,7 +16,7 @@ from attt.tenancy.models import Organisation
 
 from . import documents, services, sources
 from . import status as submission_status
-from .models import PeriodicReport, ReportKind, ReportState
+from .models import PeriodicReport, ReportKind
 
 
 class PeriodicReportSerializer(serializers.ModelSerializer):
@@ -79,17 +79,7 @@ class PeriodicReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Re
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        queryset = super().get_queryset().order_by("-generated_at", "-pk")
-        params = self.request.query_params
-        if params.get("kind") in ReportKind.values:
-            queryset = queryset.filter(kind=params["kind"])
-        if params.get("state") in ReportState.values:
-            queryset = queryset.filter(state=params["state"])
-        if str(params.get("year", "")).isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        if params.get("organisation"):
-            queryset = queryset.filter(organisation__code=params["organisation"].strip().upper())
-        return queryset
+        return super().get_queryset().order_by("-generated_at", "-pk").matching(self.request.query_params)
 
     @extend_schema(request=GenerateSerializer, responses={201: PeriodicReportDetailSerializer})
     def create(self, request, *args, **kwargs):

@@ -45,6 +45,19 @@ class PeriodicReportQuerySet(ScopedQuerySet):
     def submitted(self):
         return self.filter(state=ReportState.SUBMITTED)
 
+    def matching(self, params):
+        """The list filters of the page and the API: kind, state, year, organisation code."""
+        queryset = self
+        if params.get("kind") in ReportKind.values:
+            queryset = queryset.filter(kind=params["kind"])
+        if params.get("state") in ReportState.values:
+            queryset = queryset.filter(state=params["state"])
+        if str(params.get("year", "")).isdigit():
+            queryset = queryset.filter(year=int(params["year"]))
+        if params.get("organisation"):
+            queryset = queryset.filter(organisation__code=params["organisation"].strip().upper())
+        return queryset
+
 
 class PeriodicReport(models.Model):
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,

@@ -34,14 +34,8 @@ def _preparable(request):
 
 @login_required
 def report_list(request):
-    reports = visible(request, PeriodicReport.objects.select_related("organisation", "recipient"))
+    reports = visible(request, PeriodicReport.objects.select_related("organisation", "recipient")).matching(request.GET)
     kind, state, year = request.GET.get("kind", ""), request.GET.get("state", ""), request.GET.get("year", "")
-    if kind in ReportKind.values:
-        reports = reports.filter(kind=kind)
-    if state in ReportState.values:
-        reports = reports.filter(state=state)
-    if year.isdigit():
-        reports = reports.filter(year=int(year))
     today = status.today_in_vietnam()
     page = Paginator(reports.order_by("-generated_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(request, "reports/list.html", {
