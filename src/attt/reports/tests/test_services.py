@@ -246,3 +246,19 @@ def test_root_cannot_submit_and_discard_removes_drafts(heads):
     draft = services.generate(w.operator_a1, w.agency, "annual", 2026)
     services.discard(w.operator_a1, draft)
     assert not PeriodicReport.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_submitted_annual_report_meets_the_decree_331_duty(heads):
+    from attt.obligations import recompute
+    from attt.obligations.models import DutyStatus
+
+    w = heads
+    make_system(w.ministry, "Cổng dịch vụ công Bộ A")
+    day = datetime.date(2026, 12, 21)
+    recompute.recompute_all(on=day)
+    before = DutyStatus.objects.get(duty_id="N331-7", organisation=w.ministry, system=None)
+    assert before.status != "met"
+    submitted(w, w.ministry, "annual", 2026, when=local(2026, 12, 20, 9))
+    recompute.recompute_all(on=day)
+    after = DutyStatus.objects.get(duty_id="N331-7", organisation=w.ministry, system=None)
+    assert after.status == "met"
