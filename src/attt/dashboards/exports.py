@@ -63,9 +63,10 @@ def counts_figures(counts):
 
 def score_figures(score):
     figures = [(_("Compliance score (formula %(id)s)") % {"id": score.formula.id}, score.value)]
+    weight = _("weight")  # outside the f-string, where makemessages finds it
     for part in score.parts:
         title = languages.pick(part.component.title)
-        figures.append((f"{title} (%) — {_('weight')} {part.component.weight}", part.percent))
+        figures.append((f"{title} (%) — {weight} {part.component.weight}", part.percent))
     return figures
 
 

@@ -118,7 +118,8 @@ def org_url(organisation, name="dash-overview"):
 
 def _chart_rows(rows):
     """(label, link, row) of the first ranked rows; the root's own records are labelled as such."""
-    return [(f"{row.organisation.code} ({_('own')})" if row.own else row.organisation.code,
+    own = _("own")  # outside the f-string, where makemessages finds it
+    return [(f"{row.organisation.code} ({own})" if row.own else row.organisation.code,
              "" if row.own else org_url(row.organisation), row) for row in rows[:CHART_ROWS]]
 
 
