@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,15 @@ FORMATS = ("pdf", "docx", "xlsx")
 
 def _report(request, pk):
     return get_visible_or_404(request, PeriodicReport.objects.select_related("organisation", "recipient"), pk=pk)
+
+
+def _back(request):
+    """Where a failed generation returns: the posted page when it is on this site, else the list."""
+    target = request.POST.get("back", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("periodic-list")
 
 
 def _preparable(request):
@@ -53,7 +63,7 @@ def report_generate(request):
     organisation = visible(request, Organisation.objects.all(), within_current=False).filter(code=code).first()
     if organisation is None:
         flash_errors(request, ValidationError({"organisation": _("Choose an organisation in your scope.")}))
-        return redirect(request.POST.get("back") or "periodic-list")
+        return _back(request)
     try:
         report = services.generate(
             request.user, organisation, request.POST.get("kind", ""), request.POST.get("year", ""),
@@ -62,7 +72,7 @@ def report_generate(request):
             recommendations=request.POST.get("recommendations", ""))
     except ValidationError as error:
         flash_errors(request, error)
-        return redirect(request.POST.get("back") or "periodic-list")
+        return _back(request)
     return redirect(report.get_absolute_url())
 
 

@@ -57,6 +57,11 @@ def test_bad_generate_input_shows_the_error_and_stores_nothing(world, login):
     response = client.post(reverse("periodic-generate"), {"organisation": "PRV-B", "kind": "annual",
                                                           "year": "2026"}, follow=True, **EN)
     assert b"Choose an organisation in your scope" in response.content
+    # A failed generation goes back to the page it came from, never to another site.
+    away = client.post(reverse("periodic-generate"), {"organisation": "PRV-B", "back": "https://evil.example/"})
+    assert away["Location"] == reverse("periodic-list")
+    back = client.post(reverse("periodic-generate"), {"organisation": "PRV-B", "back": "/reports/status/?kind=annual"})
+    assert back["Location"] == "/reports/status/?kind=annual"
     assert not PeriodicReport.objects.exists()
 
 
