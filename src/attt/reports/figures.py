@@ -19,7 +19,7 @@ from attt.incidents import services as incident_services
 from attt.incidents.models import Handling, Incident, IncidentStatus, IncidentType
 from attt.inventory.models import InformationSystem, SystemStatus
 from attt.levels import checklist
-from attt.levels.models import ApprovalDecision, DossierState, LevelStatus
+from attt.levels.models import ApprovalDecision, DossierState, LevelStatus, RequirementStatus
 from attt.levels.services import regulation_in_force
 from attt.obligations.models import DutyState, DutyStatus, Evidence
 from attt.scans.models import Finding, FindingStatus, Severity
@@ -261,11 +261,21 @@ def _system_row(number, system, latest, status, evidence_ids, period):
         expected_approval_on=latest.step_due_on if waiting else None,
         # Deployment is judged against the checklist of the approved (else proposed) level.
         deployment=level.deployment if level.level is not None else "",
-        expected_full_deployment_on=None,  # ATTT records no roadmap date yet
+        expected_full_deployment_on=_full_deployment_on(level),
         assessment="periodic" if evidence_ids else "",
         system_id=system.pk, dossier_id=latest.pk if latest is not None else None,
         decision_id=decision.pk if decision else None,
         regulation_id=regulation.pk if regulation else None, evidence_ids=list(evidence_ids))
+
+
+def _full_deployment_on(level):
+    """When every measure will be in place: the latest remediation date of the requirements not yet
+    met, known only when each of them has one (an unanswered requirement has none)."""
+    if level.level is None or level.deployment == "full":
+        return None
+    dates = [line.answer.due_on if line.answer is not None else None
+             for line in level.lines if line.status not in (RequirementStatus.MET, RequirementStatus.NOT_APPLICABLE)]
+    return max(dates) if dates and all(dates) else None
 
 
 # --- Quarterly (CĐ 33/CĐ-TTg; contents not found in law, regulations.md §6) --------------------

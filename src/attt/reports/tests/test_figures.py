@@ -156,6 +156,29 @@ def test_annual_totals_and_row_for_approved_system(world):
     assert other.totals == {"systems": 1, "classified": 0, "drafted": 0, "appraised": 0, "approved": 0,
                             "approved_assessed": 0}
     assert other.rows[0].approval_status == "" and other.rows[0].decision_number == ""
+    assert row.expected_full_deployment_on is None  # nothing planned yet
+
+
+def test_expected_full_deployment_is_the_last_remediation_date_when_all_are_planned(world):
+    from attt.levels import checklist
+
+    levels_testing.prepare_levels(world)
+    levels_testing.approved(world)
+    period = period_for("annual", 2027)
+    lines = checklist.checklist_for(world.system_a).lines
+    assert len(lines) > 2
+    for index, line in enumerate(lines):
+        if index == 0:
+            checklist.answer_requirement(world.officer_a, world.system_a, line.requirement.id, "met")
+        elif index < len(lines) - 1:
+            checklist.answer_requirement(world.officer_a, world.system_a, line.requirement.id, "not_met",
+                                         "Kế hoạch", due_on=datetime.date(2027, 3, index % 28 + 1))
+    # The last requirement is unanswered: no date can be promised yet.
+    assert figures.annual(world.ministry, period).rows[0].expected_full_deployment_on is None
+    checklist.answer_requirement(world.officer_a, world.system_a, lines[-1].requirement.id, "not_met", "Kế hoạch",
+                                 due_on=datetime.date(2027, 6, 30))
+    row, = figures.annual(world.ministry, period).rows
+    assert row.deployment == "partial" and row.expected_full_deployment_on == datetime.date(2027, 6, 30)
 
 
 def test_annual_row_while_waiting_for_appraisal(world):
