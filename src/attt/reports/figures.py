@@ -19,7 +19,12 @@ from attt.incidents import services as incident_services
 from attt.incidents.models import Handling, Incident, IncidentStatus, IncidentType
 from attt.inventory.models import InformationSystem, SystemStatus
 from attt.levels import checklist
-from attt.levels.models import ApprovalDecision, DossierState, LevelStatus, RequirementStatus
+from attt.levels.models import (
+    ApprovalDecision,
+    DossierState,
+    LevelStatus,
+    RequirementStatus,
+)
 from attt.levels.services import regulation_in_force
 from attt.obligations.models import DutyState, DutyStatus, Evidence
 from attt.scans.models import Finding, FindingStatus, Severity
