@@ -15,17 +15,23 @@ right. The wording is that of the forms appendix of Nghị định 331/2026/NĐ-
 
 from pathlib import Path
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_BREAK
+from docx_blocks import (
+    CENTER,
+    LEFT,
+    first,
+    grid,
+    loop_rows,
+    new_document,
+    para,
+    plain_table,
+    row,
+    tag,
+)
+from docx_blocks import save as save_in
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "attt" / "levels" / "doc_templates"
-FONT = "Times New Roman"
-MONO = "Courier New"
-CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 DOTS = "............"
 
 ATTACHED = [
@@ -41,106 +47,7 @@ OPINION_ITEM = ("Ý kiến về mặt chuyên môn của đơn vị chuyên trá
 BASES = ["Căn cứ Luật An ninh mạng số 116/2025/QH15;", "Căn cứ {{ regime.instrument }};"]
 
 
-# --- building blocks -------------------------------------------------------------------------
-
-def _set_font(run_or_style, name=FONT, size=None):
-    run_or_style.font.name = name
-    if size:
-        run_or_style.font.size = Pt(size)
-    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-
-
-def new_document():
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    _set_font(normal, FONT, 13)
-    normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.1
-    return doc
-
-
-def para(target, text="", *, bold=False, italic=False, align=JUSTIFY, size=None, indent=None,
-         font=None, before=None):
-    """One paragraph in one run, so a Jinja tag is never split across runs."""
-    paragraph = target.add_paragraph()
-    paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Mm(indent)
-    if before is not None:
-        paragraph.paragraph_format.space_before = Pt(before)
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        if size or font:
-            _set_font(run, font or FONT, size)
-    return paragraph
-
-
-def tag(target, text):
-    """A paragraph holding only a docxtpl paragraph tag ({%p … %}): removed when rendered."""
-    return target.add_paragraph(text)
-
-
-def first(cell, text="", **options):
-    """Write into a cell's existing first paragraph (a cell always has one)."""
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = options.get("align", LEFT)
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic = options.get("bold", False), options.get("italic", False)
-        if options.get("size") or options.get("font"):
-            _set_font(run, options.get("font") or FONT, options.get("size"))
-    return paragraph
-
-
-def plain_table(doc, cols, widths):
-    table = doc.add_table(rows=1, cols=cols)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, width in zip(table.rows[0].cells, widths, strict=True):
-        cell.width = Mm(width)
-    return table
-
-
-def grid(doc, headers, widths, size=10):
-    """A bordered table with a header row; returns it for rows to be added."""
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, header, width in zip(table.rows[0].cells, headers, widths, strict=True):
-        cell.width = Mm(width)
-        first(cell, header, bold=True, align=CENTER, size=size)
-    table._widths, table._size = widths, size
-    return table
-
-
-def row(table, *texts, bold=False, mono=None):
-    cells = table.add_row().cells
-    for index, (cell, text) in enumerate(zip(cells, texts, strict=False)):
-        cell.width = Mm(table._widths[index])
-        font = MONO if mono == index else None
-        first(cell, text, bold=bold, size=7 if font else table._size, font=font)
-    return cells
-
-
-def loop_rows(table, opening, texts, closing="{%tr endfor %}", **options):
-    """{%tr for … %} / the repeated row / {%tr endfor %}."""
-    row(table, opening)
-    row(table, *texts, **options)
-    row(table, closing)
-
+# --- building blocks (docx_blocks.py) --------------------------------------------------------
 
 def facts(doc, pairs):
     table = grid(doc, ["Nội dung", "Thông tin"], [55, 110], size=11)
@@ -151,7 +58,7 @@ def facts(doc, pairs):
 
 def letterhead(doc, left, right=None, subject=None):
     """Organisation (left) and national motto with place and date (right), borderless."""
-    table = plain_table(doc, 2, [68, 97])
+    table = plain_table(doc, [68, 97])
     left_cell, right_cell = table.rows[0].cells
     # A cell starts with one paragraph; the first line goes there (a {%p %} tag line too:
     # docxtpl turns the whole paragraph into the tag whatever its formatting).
@@ -175,7 +82,7 @@ def form_letterhead(doc, subject=None):
 def closing(doc, signer_title="ĐẠI DIỆN CỦA CƠ QUAN, TỔ CHỨC", recipients=True,
             name="{{ doc.signer.head_name }}"):
     para(doc, "")
-    table = plain_table(doc, 2, [75, 90])
+    table = plain_table(doc, [75, 90])
     left, right = table.rows[0].cells
     if recipients:
         first(left, "Nơi nhận:", bold=True, italic=True, size=12)
@@ -220,15 +127,6 @@ def title(doc, *lines):
         para(doc, text, bold=True, align=CENTER, size=14 if index == 0 else None)
 
 
-def save(doc, name):
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{name}.docx"
-    doc.core_properties.title = name
-    doc.core_properties.author = "ATTT"
-    doc.save(path)
-    return path
-
-
 # --- the documents ---------------------------------------------------------------------------
 
 def build_form(number, subject, request, ending, opinion=None):
@@ -241,7 +139,7 @@ def build_form(number, subject, request, ending, opinion=None):
     attached(doc, opinion=opinion)
     para(doc, ending, indent=10, before=4)
     closing(doc)
-    return save(doc, f"form-{number}")
+    return save_in(doc, OUT, f"form-{number}")
 
 
 def build_form_04():
@@ -284,7 +182,7 @@ def build_form_04():
               "xét báo cáo cấp có thẩm quyền điều chỉnh (nếu yêu cầu điều chỉnh) hoặc trình cơ quan "
               "có thẩm quyền phê duyệt (nếu chấp thuận đề xuất của cơ quan trình).", indent=10)
     closing(doc)
-    return save(doc, "form-04")
+    return save_in(doc, OUT, "form-04")
 
 
 def build_form_05():
@@ -302,7 +200,7 @@ def build_form_05():
     para(doc, "{{ doc.sender.name }} trình {{ doc.recipient }} xem xét, quyết định phê duyệt đề "
               "xuất cấp độ của hệ thống thông tin {{ system.name }}.", indent=10, before=4)
     closing(doc)
-    return save(doc, "form-05")
+    return save_in(doc, OUT, "form-05")
 
 
 def build_form_06():
@@ -343,7 +241,7 @@ def build_form_06():
     for text, bold in lines:
         para(doc, text, bold=bold, indent=10)
     closing(doc)
-    return save(doc, "form-06")
+    return save_in(doc, OUT, "form-06")
 
 
 def build_dossier():
@@ -456,7 +354,7 @@ def build_dossier():
         "{{ row.detail }}")
     row(table, "{%tr endif %}")
     row(table, "{%tr endfor %}")
-    return save(doc, "dossier")
+    return save_in(doc, OUT, "dossier")
 
 
 def main():

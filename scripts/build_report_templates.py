@@ -14,20 +14,25 @@ organisation top-left, national motto top-right; wide tables (Form 08 part III, 
 consolidation) on landscape pages.
 """
 
+from functools import partial
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+import docx_blocks as blocks
+from docx_blocks import (
+    CENTER,
+    LEFT,
+    RIGHT,
+    first,
+    loop_rows,
+    new_section,
+    para,
+    plain_table,
+    row,
+    tag,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "attt" / "reports" / "doc_templates"
-FONT = "Times New Roman"
-CENTER, JUSTIFY, LEFT, RIGHT = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY,
-                                WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT)
 # Form 08 part III: widths in mm of the 12 columns on a landscape page (252 mm between margins).
 SYSTEM_COLUMNS = ("number", "name", "owner", "operator", "proposed_level", "approval_status", "decision",
                   "regulation", "expected_approval_on", "deployment", "expected_full_deployment_on",
@@ -35,115 +40,9 @@ SYSTEM_COLUMNS = ("number", "name", "owner", "operator", "proposed_level", "appr
 SYSTEM_WIDTHS = (9, 32, 24, 24, 13, 20, 28, 22, 19, 22, 19, 18)
 
 
-# --- building blocks -------------------------------------------------------------------------
+# --- building blocks (docx_blocks.py; report tables repeat their header on each page) ---------
 
-def _set_font(target, name=FONT, size=None):
-    target.font.name = name
-    if size:
-        target.font.size = Pt(size)
-    element = target.element if hasattr(target, "element") else target._element
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-
-
-def new_document(landscape=False):
-    doc = Document()
-    _page(doc.sections[0], landscape)
-    normal = doc.styles["Normal"]
-    _set_font(normal, FONT, 13)
-    normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.1
-    return doc
-
-
-def _page(section, landscape):
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-    section.page_width, section.page_height = width, height
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-
-
-def new_section(doc, landscape):
-    _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
-
-
-def para(target, text="", *, bold=False, italic=False, align=JUSTIFY, size=None, indent=None, before=None):
-    """One paragraph in one run, so a Jinja tag is never split across runs."""
-    paragraph = target.add_paragraph()
-    paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Mm(indent)
-    if before is not None:
-        paragraph.paragraph_format.space_before = Pt(before)
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        if size:
-            _set_font(run, FONT, size)
-    return paragraph
-
-
-def tag(target, text):
-    """A paragraph holding only a docxtpl paragraph tag ({%p … %}): removed when rendered."""
-    return target.add_paragraph(text)
-
-
-def first(cell, text="", *, bold=False, italic=False, align=LEFT, size=None):
-    """Write into a cell's existing first paragraph (a cell always has one)."""
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        if size:
-            _set_font(run, FONT, size)
-    return paragraph
-
-
-def plain_table(doc, widths):
-    table = doc.add_table(rows=1, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, width in zip(table.rows[0].cells, widths, strict=True):
-        cell.width = Mm(width)
-    return table
-
-
-def grid(doc, headers, widths, size=10, aligns=None):
-    """A bordered table with a (repeated on each page) header row; returns it for rows."""
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, header, width in zip(table.rows[0].cells, headers, widths, strict=True):
-        cell.width = Mm(width)
-        first(cell, header, bold=True, align=CENTER, size=size)
-    header = table.rows[0]._tr.get_or_add_trPr()
-    header.append(header.makeelement(qn("w:tblHeader"), {}))
-    table._widths, table._size = widths, size
-    table._aligns = aligns or [LEFT] * len(widths)
-    return table
-
-
-def row(table, *texts, bold=False):
-    cells = table.add_row().cells
-    for index, (cell, text) in enumerate(zip(cells, texts, strict=False)):
-        cell.width = Mm(table._widths[index])
-        first(cell, text, bold=bold, size=table._size, align=table._aligns[index])
-    return cells
-
-
-def loop_rows(table, opening, texts, closing="{%tr endfor %}", **options):
-    """{%tr for … %} / the repeated row / {%tr endfor %}."""
-    row(table, opening)
-    row(table, *texts, **options)
-    row(table, closing)
+grid = partial(blocks.grid, repeat_header=True)
 
 
 def heading(doc, text, before=10):
@@ -154,15 +53,6 @@ def lines(doc, loop, text="- {{ line }}"):
     tag(doc, "{%p for line in " + loop + " %}")
     para(doc, text, indent=10)
     tag(doc, "{%p endfor %}")
-
-
-def save(doc, name):
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{name}.docx"
-    doc.core_properties.title = name
-    doc.core_properties.author = "ATTT"
-    doc.save(path)
-    return path
 
 
 # --- shared parts ----------------------------------------------------------------------------
@@ -254,7 +144,7 @@ def helpers(doc, numbers):
 # --- the documents ---------------------------------------------------------------------------
 
 def build_annual():
-    doc = new_document()
+    doc = blocks.new_document(landscape=False)
     letterhead(doc)
     heading(doc, "{{ L.annual_part_1 }}")
     form08_totals(doc)
@@ -267,11 +157,11 @@ def build_annual():
     heading(doc, "{{ L.annual_part_3 }}", before=0)
     form08_table(doc)
     closing(doc, widths=(110, 142))
-    return save(doc, "annual")
+    return blocks.save(doc, OUT, "annual")
 
 
 def build_form05():
-    doc = new_document()
+    doc = blocks.new_document(landscape=False)
     letterhead(doc)
     heading(doc, "1. {{ L.form05_general }}")
     table = grid(doc, ["{{ L.item }}", "{{ L.value }}"], [65, 100], size=11)
@@ -284,11 +174,11 @@ def build_form05():
     heading(doc, "5. {{ L.form05_recommendations }}", before=6)
     lines(doc, "form05.recommendations", "{{ line }}")
     closing(doc)
-    return save(doc, "form05")
+    return blocks.save(doc, OUT, "form05")
 
 
 def build_quarterly():
-    doc = new_document()
+    doc = blocks.new_document(landscape=False)
     letterhead(doc)
     heading(doc, "{{ L.quarterly_part_1 }}")
     form08_totals(doc)
@@ -301,11 +191,11 @@ def build_quarterly():
     heading(doc, "{{ L.quarterly_part_3 }}")
     figures_table(doc, "kpis")
     closing(doc)
-    return save(doc, "quarterly")
+    return blocks.save(doc, OUT, "quarterly")
 
 
 def build_consolidated():
-    doc = new_document(landscape=True)
+    doc = blocks.new_document(landscape=True)
     letterhead(doc, widths=(110, 142))
     heading(doc, "{{ L.consolidated_part_1 }}")
     figures_table(doc, "consolidation.summary", widths=(12, 180, 40))
@@ -322,7 +212,7 @@ def build_consolidated():
     row(table, "", "{{ L.total }}", "", "", "", "{%tc for figure in consolidation.totals %}", "{{ figure }}",
         "{%tc endfor %}", bold=True)
     closing(doc, widths=(110, 142))
-    return save(doc, "consolidated")
+    return blocks.save(doc, OUT, "consolidated")
 
 
 def main():
