@@ -24,8 +24,6 @@ def page(browser_page, transactional_db, settings, tmp_path):
     return browser_page
 
 
-
-
 def test_laptop_screen_and_drill_down(page, data):
     browser_log_in(page, "regulator")
     for url in ("/dashboard/", "/dashboard/ranking/?all=1", "/dashboard/overdue/"):

@@ -27,8 +27,6 @@ def page(browser_page, transactional_db, world, settings, tmp_path):
     return browser_page
 
 
-
-
 def test_open_report_send_acknowledge(page, world):
     from attt.incidents.models import Delivery, Incident
 

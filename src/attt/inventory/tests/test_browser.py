@@ -29,7 +29,6 @@ TIMEOUT_MS = 10_000
 # --- Fixtures -------------------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def demo(transactional_db):
     from attt.cli.demo import load_demo

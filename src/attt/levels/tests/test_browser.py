@@ -25,7 +25,6 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 # --- Fixtures -------------------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def levels_world(transactional_db, world):
     """tree A with MIN-A as system_a's specialised unit, head.a as MIN-A's head, and MIN-A's regulation."""

@@ -16,8 +16,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
 
-
-
 @pytest.fixture
 def page(browser_page, transactional_db, world):
     return browser_page

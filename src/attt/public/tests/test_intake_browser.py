@@ -36,8 +36,6 @@ def page(browser_page, transactional_db, world, settings, tmp_path):
     return browser_page
 
 
-
-
 def test_the_public_files_a_report_and_the_officer_finds_it(page, world, tmp_path):
     from django.core import mail
 

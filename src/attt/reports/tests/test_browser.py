@@ -25,8 +25,6 @@ def page(browser_page, transactional_db, world, settings, tmp_path):
     return browser_page
 
 
-
-
 def test_unit_submits_its_quarterly_report_and_the_ministry_consolidates(page, world):
     from attt.reports.models import PeriodicReport
     from attt.tenancy.roles import Role
