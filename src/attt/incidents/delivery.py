@@ -17,14 +17,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
-from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attt import mailing
 from attt.obligations import evidence
 from attt.tenancy.audit import stored_user
 from attt.tenancy.models import Organisation, OrganisationKind, RoleAssignment
@@ -170,20 +169,10 @@ def _mail(delivery, token, base_url=None):
         "sender": incident.organisation.name_vi, "title": report.title, "version": report.version,
         "reference": incident.reference, "detected": report.content.get("detected_at", ""),
         "inbox": base + reverse("incident-inbox"), "ack": base + reverse("incident-ack-link", args=[token])}
-    message_id = make_msgid(domain=settings.ATTT_BASE_URL.split("//")[-1].split("/")[0].split(":")[0] or "attt")
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL,
-                           [e.strip() for e in delivery.emails.split(",") if e.strip()],
-                           headers={"Message-ID": message_id})
-    for field_name, content_type in (("docx", DOCX_TYPE), ("pdf", "application/pdf")):
-        stored = getattr(report, field_name)
-        with stored.open("rb") as handle:
-            message.attach(stored.name.rsplit("/", 1)[-1], handle.read(), content_type)
-    try:
-        message.send()
-        status, error = DeliveryStatus.SENT, ""
-    except Exception as exc:  # noqa: BLE001 - any mail failure is logged on the delivery, not raised
-        status, error = DeliveryStatus.MAIL_FAILED, f"{type(exc).__name__}: {exc}"[:500]
-        message_id = ""
+    message_id, error = mailing.send(
+        subject, body, [e.strip() for e in delivery.emails.split(",") if e.strip()],
+        [mailing.stored_attachment(report.docx, DOCX_TYPE), mailing.stored_attachment(report.pdf, "application/pdf")])
+    status = DeliveryStatus.MAIL_FAILED if error else DeliveryStatus.SENT
     Delivery.objects.filter(pk=delivery.pk).update(status=status, error=error, message_id=message_id[:255])
     delivery.status, delivery.error, delivery.message_id = status, error, message_id
 

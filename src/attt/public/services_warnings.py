@@ -31,13 +31,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from attt import mailing
 from attt.obligations import evidence
 from attt.tenancy.audit import stored_user
 from attt.tenancy.roles import Permission
@@ -274,8 +274,6 @@ class _Mailer:
     def __init__(self, campaign):
         self.campaign = campaign
         language = campaign.language
-        host = settings.ATTT_BASE_URL.split("//")[-1].split("/")[0].split(":")[0]
-        self.domain = host or "attt"
         with translation.override(language):
             org = organisation_name(campaign.organisation, language)
             self.subject = f"[{org}] {campaign.title}"
@@ -294,7 +292,7 @@ class _Mailer:
 
     def message(self, row) -> tuple[EmailMessage, str]:
         greeting = self.greeting % {"name": row.name} if row.name else self.greeting_anonymous
-        message_id = make_msgid(domain=self.domain)
+        message_id = mailing.new_message_id()
         # One message per customer: a customer never sees another customer's address.
         return EmailMessage(self.subject, f"{greeting}\n\n{self.body}", settings.DEFAULT_FROM_EMAIL, [row.email],
                             reply_to=self.reply_to, headers={"Message-ID": message_id}), message_id

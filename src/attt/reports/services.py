@@ -19,13 +19,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
-from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attt import mailing
 from attt.incidents.delivery import mail_addresses
 from attt.obligations import evidence
 from attt.tenancy.audit import stored_user
@@ -241,23 +240,14 @@ def _mail(report, base_url=None):
              "The report is attached (PDF, DOCX, XLSX). It is also in ATTT:\n%(url)s\n") % {
         "sender": report.organisation.name_vi, "title": report.title, "period": report.period_label,
         "version": report.version, "approver": report.approved_name, "url": base + report.get_absolute_url()}
-    host = settings.ATTT_BASE_URL.split("//")[-1].split("/")[0].split(":")[0] or "attt"
-    message_id = make_msgid(domain=host)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL,
-                           [e.strip() for e in report.mail_to.split(",") if e.strip()],
-                           headers={"Message-ID": message_id})
-    for fmt in ("pdf", "docx", "xlsx"):
-        stored = getattr(report, fmt)
-        with stored.open("rb") as handle:
-            message.attach(stored.name.rsplit("/", 1)[-1], handle.read(), documents.CONTENT_TYPES[fmt])
+    attachments = [mailing.stored_attachment(getattr(report, fmt), documents.CONTENT_TYPES[fmt])
+                   for fmt in ("pdf", "docx", "xlsx")]
     if report.signature:
-        with report.signature.open("rb") as handle:
-            message.attach(report.signature_name, handle.read(), "application/octet-stream")
-    try:
-        message.send()
-        status, error = MailStatus.SENT, ""
-    except Exception as exc:  # noqa: BLE001 - a mail failure is logged on the report, never raised
-        status, error, message_id = MailStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500], ""
+        attachments.append(mailing.stored_attachment(report.signature, "application/octet-stream",
+                                                     report.signature_name))
+    message_id, error = mailing.send(subject, body, [e.strip() for e in report.mail_to.split(",") if e.strip()],
+                                     attachments)
+    status = MailStatus.FAILED if error else MailStatus.SENT
     PeriodicReport.objects.filter(pk=report.pk).update(mail_status=status, mail_error=error,
                                                        message_id=message_id[:255])
     report.mail_status, report.mail_error, report.message_id = status, error, message_id
