@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attt.incidents.models import IncidentType
 
+from .figures import FORM05_FIGURES
 from .models import Timeliness
 
 FIGURE_LABELS = {
@@ -55,9 +56,7 @@ def figure_rows(snapshot: dict) -> list[dict]:
                                   for row in annual.get("rows", [])]})
     form05 = snapshot.get("form05")
     if form05 and "rows" in form05:
-        keys = list(form05["totals"].keys() - {"sources"})
-        keys = [k for k in ("count", "self_handled", "domestic_help", "foreign_help", "national_help_requested",
-                            "estimated_damage_vnd") if k in keys]
+        keys = list(FORM05_FIGURES)
         rows = [{"label": IncidentType(row["type"]).label,
                  "cells": _cells(row, lambda k, t=row["type"]: f"form05:{t}:{k}", keys)} for row in form05["rows"]]
         rows.append({"label": _("Total"), "total": True,

@@ -22,12 +22,14 @@ from .models import PeriodicReport, ReportState, Timeliness
 from .periods import Period
 
 SCHEMA_VERSION = 1
+# The quarterly consolidation: two Form 08 totals, the Form 05 count, then these quarterly KPIs.
+QUARTERLY_KPI_COLUMNS = ["open_incidents", "overdue_clocks", "overdue_duties", "open_findings_critical",
+                         "open_findings_high"]
 COLUMNS = {
     "annual": list(figures.ANNUAL_TOTALS),
     "form05_half": list(figures.FORM05_FIGURES),
     "form05_year": list(figures.FORM05_FIGURES),
-    "quarterly": ["systems", "approved", "incidents", "open_incidents", "overdue_clocks", "overdue_duties",
-                  "open_findings_critical", "open_findings_high"],
+    "quarterly": ["systems", "approved", "incidents", *QUARTERLY_KPI_COLUMNS],
 }
 
 
@@ -118,7 +120,7 @@ def values_of(kind, snapshot: dict) -> dict:
     kpis = snapshot["quarterly"]["kpis"]
     return {"systems": snapshot["annual"]["totals"]["systems"], "approved": snapshot["annual"]["totals"]["approved"],
             "incidents": snapshot["form05"]["totals"]["count"],
-            **{key: kpis.get(key, 0) for key in COLUMNS["quarterly"][3:]}}
+            **{key: kpis.get(key, 0) for key in QUARTERLY_KPI_COLUMNS}}
 
 
 def live_values(kind, organisation, period, *, now, own_only=False) -> tuple[dict, dict]:
@@ -134,7 +136,7 @@ def live_values(kind, organisation, period, *, now, own_only=False) -> tuple[dic
     cases = figures.form05(organisation, period, own_only).totals.sources["count"]
     kpis = figures.kpis(organisation, period, now, own_only)["sources"]
     sources = {"systems": annual_sources["systems"], "approved": annual_sources["approved"], "incidents": cases,
-               **{key: kpis[key] for key in COLUMNS["quarterly"][3:]}}
+               **{key: kpis[key] for key in QUARTERLY_KPI_COLUMNS}}
     return {key: len(ids) for key, ids in sources.items()}, sources
 
 

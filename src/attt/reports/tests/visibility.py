@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from attt.tenancy.tests.routes import ACTION, DETAIL, LIST, Route, api_writes
 
-
 # Building these rows renders six sets of documents (about 1.5 s): only the routes that can show
 # periodic reports get them (the reports pages and the dashboards' submission panel).
 ROWS_FOR_ROUTES = ("periodic-", "api:periodicreport-", "dash-", "api:dash-", "home")
